@@ -1,0 +1,20 @@
+package dev.pretext.api.data;
+
+import dev.pretext.api.audio.Waveform;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A corpus. Implementations must be safe for concurrent {@link #audio} calls from loader threads.
+ */
+public interface Dataset {
+    /**
+     * Every utterance, in a stable order (the same files give the same list). May do one-off work on first
+     * call, such as synthesising or indexing the corpus.
+     */
+    List<Utterance> utterances() throws IOException;
+
+    /** The utterance's audio at {@link Waveform#RATE} Hz, mono. */
+    Waveform audio(Utterance utterance) throws IOException;
+}

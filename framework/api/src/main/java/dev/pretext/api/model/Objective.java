@@ -1,0 +1,25 @@
+package dev.pretext.api.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.pretext.api.audio.FeatureSpec;
+
+/**
+ * A self-supervised training objective: it decides what the encoder sees (masking), what it must predict,
+ * and the loss. Its heads are trained with the encoder and discarded after pre-training.
+ */
+public interface Objective {
+    /** The block holding the objective's own parameters (heads, codebooks); may have none. */
+    Block block();
+
+    /** Creates the head parameters for an encoder of width {@code encoderDim} fed by {@code input}. */
+    void initialize(NDManager manager, FeatureSpec input, int encoderDim);
+
+    /**
+     * One forward pass. Must report the FLOPs of its own heads to {@code meter}; the encoder's are counted by
+     * {@code encoder}.
+     */
+    ObjectiveResult forward(TrainingBatch batch, EncoderCall encoder, ParameterStore parameters, FlopMeter meter,
+                            boolean training);
+}
