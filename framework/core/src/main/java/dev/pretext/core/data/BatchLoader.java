@@ -1,0 +1,128 @@
+package dev.pretext.core.data;
+
+import dev.pretext.api.audio.Features;
+import dev.pretext.api.data.Utterance;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prepares batches ahead of the trainer on its own threads, in plan order, from a given position on
+ * (epoch, batch index): a resumed run continues exactly where the checkpoint left off. At most
+ * {@code prefetch} batches are in flight, which bounds memory.
+ */
+public final class BatchLoader implements AutoCloseable {
+    private final BatchPlanner planner;
+    private final FeaturePipeline pipeline;
+    private final ExecutorService pool;
+    private final int prefetch;
+    private final ArrayDeque<Future<HostBatch>> inFlight = new ArrayDeque<>();
+    private final Map<Integer, List<int[]>> plans = new HashMap<>();
+    private int nextEpoch;
+    private int nextIndex;
+    private long waitNanos;
+
+    public BatchLoader(BatchPlanner planner, FeaturePipeline pipeline, int threads, int prefetch, int startEpoch,
+                       int startIndex) {
+        this.planner = planner;
+        this.pipeline = pipeline;
+        this.prefetch = prefetch;
+        this.nextEpoch = startEpoch;
+        this.nextIndex = startIndex;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "pretext-loader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < prefetch; i++) {
+            submitNext();
+        }
+    }
+
+    private List<int[]> plan(int epoch) {
+        plans.keySet().removeIf(e -> e < epoch - 1);
+        return plans.computeIfAbsent(epoch, planner::plan);
+    }
+
+    private void submitNext() {
+        List<int[]> plan = plan(nextEpoch);
+        if (nextIndex >= plan.size()) {
+            nextEpoch++;
+            nextIndex = 0;
+            plan = plan(nextEpoch);
+        }
+        int epoch = nextEpoch;
+        int index = nextIndex++;
+        int[] members = plan.get(index);
+        inFlight.add(pool.submit(() -> build(epoch, index, members)));
+    }
+
+    private HostBatch build(int epoch, int index, int[] members) {
+        List<Utterance> utts = new ArrayList<>(members.length);
+        List<Features> feats = new ArrayList<>(members.length);
+        int frames = 0;
+        double seconds = 0;
+        for (int m : members) {
+            Utterance u = planner.utterances().get(m);
+            Features f = pipeline.training(u, epoch);
+            utts.add(u);
+            feats.add(f);
+            frames = Math.max(frames, f.frames());
+            seconds += planner.croppedSeconds(u);
+        }
+        int dim = pipeline.frontend().spec().dim();
+        float[] data = new float[members.length * frames * dim];
+        int[] lengths = new int[members.length];
+        for (int b = 0; b < members.length; b++) {
+            Features f = feats.get(b);
+            lengths[b] = f.frames();
+            System.arraycopy(f.data(), 0, data, b * frames * dim, f.frames() * dim);
+        }
+        return new HostBatch(epoch, index, data, lengths, frames, dim, utts, seconds);
+    }
+
+    /** The next batch in plan order; blocks (and counts the wait) when the loader is behind. */
+    public HostBatch next() {
+        Future<HostBatch> head = inFlight.poll();
+        submitNext();
+        long t0 = System.nanoTime();
+        try {
+            return head.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading data", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("loading a batch failed", cause);
+        } finally {
+            waitNanos += System.nanoTime() - t0;
+        }
+    }
+
+    /** Batches in the given epoch's plan. */
+    public int batchesInEpoch(int epoch) {
+        return plan(epoch).size();
+    }
+
+    /** Total time the trainer has waited for data, in seconds. */
+    public double waitSeconds() {
+        return waitNanos / 1e9;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

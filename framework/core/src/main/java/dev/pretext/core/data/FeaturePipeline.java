@@ -1,0 +1,73 @@
+package dev.pretext.core.data;
+
+import dev.pretext.api.audio.Features;
+import dev.pretext.api.audio.Waveform;
+import dev.pretext.api.data.Augmentation;
+import dev.pretext.api.data.Dataset;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.api.model.Frontend;
+import dev.pretext.core.UserError;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Audio to features for one utterance: load, crop to a seeded random window, augment (each with its own
+ * seeded stream), extract. Stateless and thread-safe as long as the plugins are.
+ */
+public final class FeaturePipeline {
+    private final Dataset dataset;
+    private final List<Augmentation> augmentations;
+    private final Frontend frontend;
+    private final double maxSeconds;
+    private final long seed;
+
+    public FeaturePipeline(Dataset dataset, List<Augmentation> augmentations, Frontend frontend, double maxSeconds,
+                           long seed) {
+        this.dataset = dataset;
+        this.augmentations = List.copyOf(augmentations);
+        this.frontend = frontend;
+        this.maxSeconds = maxSeconds;
+        this.seed = seed;
+    }
+
+    /** Training view: cropped and augmented, different per epoch. */
+    public Features training(Utterance u, int epoch) {
+        Waveform w = load(u);
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, epoch, u.id()));
+        int max = (int) Math.round(maxSeconds * w.sampleRate());
+        if (w.length() > max) {
+            int start = rng.nextInt(w.length() - max + 1);
+            w = new Waveform(Arrays.copyOfRange(w.samples(), start, start + max), w.sampleRate());
+        }
+        for (Augmentation a : augmentations) {
+            w = a.apply(w, rng.split());
+        }
+        return frontend.extract(w);
+    }
+
+    /** Evaluation view: the whole utterance, no augmentation. */
+    public Features clean(Utterance u) {
+        return frontend.extract(load(u));
+    }
+
+    private Waveform load(Utterance u) {
+        try {
+            Waveform w = dataset.audio(u);
+            if (w.sampleRate() != Waveform.RATE) {
+                throw new UserError("utterance " + u.id() + " (" + u.audio() + ") came at " + w.sampleRate()
+                        + " Hz; datasets must deliver " + Waveform.RATE + " Hz");
+            }
+            return w;
+        } catch (IOException e) {
+            throw new UserError("cannot read audio of utterance " + u.id() + " from " + u.audio() + ": "
+                    + e.getMessage() + "; fix or remove the file");
+        }
+    }
+
+    public Frontend frontend() {
+        return frontend;
+    }
+}

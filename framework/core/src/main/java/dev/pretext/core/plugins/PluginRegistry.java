@@ -1,0 +1,52 @@
+package dev.pretext.core.plugins;
+
+import dev.pretext.api.PluginKind;
+import dev.pretext.core.UserError;
+import org.osgi.framework.VersionRange;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The plugins installed now. Each call looks again, so bundles added while the host runs are seen. */
+public interface PluginRegistry {
+    List<InstalledPlugin> plugins();
+
+    /** Bundles that failed to resolve or start, or register nothing. */
+    default List<BundleProblem> problems() {
+        return List.of();
+    }
+
+    /**
+     * The newest plugin of this kind and type whose version is in {@code range} (null: any).
+     *
+     * @throws UserError naming the installed types or versions when nothing matches
+     */
+    default InstalledPlugin resolve(PluginKind kind, String type, VersionRange range) {
+        List<InstalledPlugin> ofKind = plugins().stream().filter(p -> p.kind() == kind).toList();
+        List<InstalledPlugin> ofType = ofKind.stream().filter(p -> p.type().equals(type)).toList();
+        if (ofType.isEmpty()) {
+            String installed = ofKind.stream().map(InstalledPlugin::type).distinct().sorted()
+                    .collect(Collectors.joining(", "));
+            throw new UserError("no " + kind.id() + " plugin of type '" + type + "' is installed; installed "
+                    + kind.id() + " types: " + (installed.isEmpty() ? "none" : installed)
+                    + problemsHint());
+        }
+        Optional<InstalledPlugin> best = ofType.stream()
+                .filter(p -> range == null || range.includes(p.version()))
+                .max(Comparator.comparing(InstalledPlugin::version));
+        return best.orElseThrow(() -> new UserError("no installed version of " + kind.id() + " '" + type
+                + "' is in the range " + range + "; installed: "
+                + ofType.stream().map(p -> p.version().toString()).sorted().collect(Collectors.joining(", "))));
+    }
+
+    private String problemsHint() {
+        List<BundleProblem> problems = problems();
+        if (problems.isEmpty()) {
+            return "";
+        }
+        return "\n  bundles that failed to load (see `pretext plugins`): "
+                + problems.stream().map(BundleProblem::bundle).collect(Collectors.joining(", "));
+    }
+}

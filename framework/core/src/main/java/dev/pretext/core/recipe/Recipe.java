@@ -1,0 +1,138 @@
+package dev.pretext.core.recipe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * The core's view of a recipe: its own sections typed, plugin sections kept as trees until the plugin that
+ * reads them is resolved (see {@link ComponentRef}). Defaults are filled here and written to the run's
+ * resolved {@code recipe.yaml}.
+ */
+public record Recipe(String name, Long seed, Budget budget, Data data, List<JsonNode> augment, JsonNode frontend,
+                     JsonNode encoder, JsonNode objective, Optim optim, Batch batch, Checkpoint checkpoint,
+                     Probes probes) {
+    public Recipe {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("every recipe needs a name (it names the run folder)");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name '" + name + "' may use only letters, digits, '.', '_' and '-'");
+        }
+        seed = seed == null ? 0L : seed;
+        augment = augment == null ? List.of() : List.copyOf(augment);
+        optim = optim == null ? new Optim(null, null, null, null, null, null, null, null, null) : optim;
+        batch = batch == null ? new Batch(null, null, null, null) : batch;
+        checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
+    }
+
+    /** How much compute the run may spend; exactly one limit. */
+    public record Budget(Double flops, Long steps, Double hours) {
+        public Budget {
+            int set = (flops != null ? 1 : 0) + (steps != null ? 1 : 0) + (hours != null ? 1 : 0);
+            if (set != 1) {
+                throw new IllegalArgumentException("give exactly one of flops, steps or hours, e.g. {flops: 2.0e13}");
+            }
+            if (flops != null && !(flops > 0) || steps != null && steps <= 0 || hours != null && !(hours > 0)) {
+                throw new IllegalArgumentException("the budget must be positive");
+            }
+        }
+    }
+
+    /** {@code train} feeds pre-training; {@code probe} (default: train) feeds the probes. */
+    public record Data(JsonNode train, JsonNode probe) {
+    }
+
+    public record Optim(Double lr, Double warmup, String schedule, Double clip, Double weightDecay, Integer accumulate,
+                        Double beta1, Double beta2, Double eps) {
+        public static final List<String> SCHEDULES = List.of("linear", "cosine", "constant");
+
+        public Optim {
+            lr = lr == null ? 5e-4 : lr;
+            warmup = warmup == null ? 0.08 : warmup;
+            schedule = schedule == null ? "linear" : schedule;
+            clip = clip == null ? 10.0 : clip;
+            weightDecay = weightDecay == null ? 0.01 : weightDecay;
+            accumulate = accumulate == null ? 1 : accumulate;
+            beta1 = beta1 == null ? 0.9 : beta1;
+            beta2 = beta2 == null ? 0.98 : beta2;
+            eps = eps == null ? 1e-6 : eps;
+            if (!(lr > 0) || lr > 1) {
+                throw new IllegalArgumentException("lr must be in (0, 1], got " + lr);
+            }
+            if (!(warmup >= 0 && warmup < 1)) {
+                throw new IllegalArgumentException("warmup is a share of the planned steps in [0, 1), got " + warmup);
+            }
+            if (!SCHEDULES.contains(schedule)) {
+                throw new IllegalArgumentException("schedule '" + schedule + "' is not one of " + SCHEDULES);
+            }
+            if (!(clip > 0)) {
+                throw new IllegalArgumentException("clip (max gradient norm) must be positive, got " + clip);
+            }
+            if (weightDecay < 0) {
+                throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+            }
+            if (accumulate < 1) {
+                throw new IllegalArgumentException("accumulate must be >= 1, got " + accumulate);
+            }
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
+                throw new IllegalArgumentException("beta1 and beta2 must be in [0, 1) and eps positive");
+            }
+        }
+    }
+
+    /**
+     * @param seconds             audio per batch, padding included (the batcher never exceeds it)
+     * @param maxUtteranceSeconds longer utterances are cropped to a random window of this length
+     */
+    public record Batch(Double seconds, Double maxUtteranceSeconds, Integer loaderThreads, Integer prefetch) {
+        public Batch {
+            seconds = seconds == null ? 80.0 : seconds;
+            maxUtteranceSeconds = maxUtteranceSeconds == null ? 15.0 : maxUtteranceSeconds;
+            loaderThreads = loaderThreads == null ? 2 : loaderThreads;
+            prefetch = prefetch == null ? 4 : prefetch;
+            if (!(maxUtteranceSeconds > 0) || !(seconds >= maxUtteranceSeconds)) {
+                throw new IllegalArgumentException("need 0 < max_utterance_seconds <= seconds, got "
+                        + maxUtteranceSeconds + " and " + seconds);
+            }
+            if (loaderThreads < 1 || prefetch < 1) {
+                throw new IllegalArgumentException("loader_threads and prefetch must be >= 1");
+            }
+        }
+    }
+
+    /** @param everySteps save every so many optimizer steps (and always at the end) */
+    public record Checkpoint(Integer everySteps, Integer keep) {
+        public Checkpoint {
+            everySteps = everySteps == null ? 100 : everySteps;
+            keep = keep == null ? 2 : keep;
+            if (everySteps < 1 || keep < 1) {
+                throw new IllegalArgumentException("every_steps and keep must be >= 1");
+            }
+        }
+    }
+
+    /**
+     * @param tasks     probe components, e.g. {@code [{type: phonemes}, {type: speakers}]}
+     * @param baselines upstreams to compare with the pre-trained encoder: {@code features} (the frontend's
+     *                  output) and {@code random} (the same encoder, randomly initialised)
+     * @param testShare share of each speaker's utterances held out for testing
+     */
+    public record Probes(List<JsonNode> tasks, List<String> baselines, Double testShare) {
+        public static final List<String> BASELINES = List.of("features", "random");
+
+        public Probes {
+            tasks = tasks == null ? List.of() : List.copyOf(tasks);
+            baselines = baselines == null ? BASELINES : List.copyOf(baselines);
+            testShare = testShare == null ? 0.25 : testShare;
+            for (String b : baselines) {
+                if (!BASELINES.contains(b)) {
+                    throw new IllegalArgumentException("baseline '" + b + "' is not one of " + BASELINES);
+                }
+            }
+            if (!(testShare > 0 && testShare < 1)) {
+                throw new IllegalArgumentException("test_share must be in (0, 1), got " + testShare);
+            }
+        }
+    }
+}

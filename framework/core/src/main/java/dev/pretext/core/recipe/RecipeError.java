@@ -1,0 +1,43 @@
+package dev.pretext.core.recipe;
+
+import dev.pretext.core.UserError;
+
+import java.nio.file.Path;
+
+/** A recipe mistake, located: {@code file:line: key: problem} followed by what would be valid. */
+public final class RecipeError extends UserError {
+    private final String key;
+    private final int line;
+
+    public RecipeError(Path file, int line, String key, String problem, String hint) {
+        super(format(file, line, key, problem, hint));
+        this.key = key;
+        this.line = line;
+    }
+
+    private static String format(Path file, int line, String key, String problem, String hint) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(file == null ? "recipe" : file.toString());
+        if (line > 0) {
+            sb.append(':').append(line);
+        }
+        sb.append(": ");
+        if (key != null && !key.isEmpty()) {
+            sb.append(key).append(": ");
+        }
+        sb.append(problem);
+        if (hint != null && !hint.isBlank()) {
+            sb.append("\n  ").append(hint);
+        }
+        return sb.toString();
+    }
+
+    /** The dotted key, e.g. {@code objective.mask_prob}. */
+    public String key() {
+        return key;
+    }
+
+    public int line() {
+        return line;
+    }
+}

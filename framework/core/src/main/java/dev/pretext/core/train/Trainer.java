@@ -1,0 +1,284 @@
+package dev.pretext.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.model.Encoder;
+import dev.pretext.api.model.EncoderCall;
+import dev.pretext.api.model.Objective;
+import dev.pretext.api.model.ObjectiveResult;
+import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.UserError;
+import dev.pretext.core.data.BatchLoader;
+import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.data.HostBatch;
+import dev.pretext.core.data.Seeds;
+import dev.pretext.core.recipe.Recipe;
+import dev.pretext.core.run.Console;
+import dev.pretext.core.run.MetricsLog;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The pre-training loop: batches from the loader, the objective's loss through the encoder, gradients
+ * accumulated over micro-batches, clipped, AdamW; the budget checked before every step so that a step that
+ * would overspend is never started; metrics per step; checkpoints every so often and at the end.
+ *
+ * <p>Every random choice comes from the recipe seed and the step number, and the data plan from the seed and
+ * epoch, so a run resumed from a checkpoint continues with exactly the numbers an uninterrupted run would have.
+ */
+public final class Trainer {
+    /** Everything a training run is made of. */
+    public record Setup(Encoder encoder, Objective objective, FeatureSpec features, BatchPlanner planner,
+                        FeaturePipeline pipeline, Recipe recipe, Path runDir, Console console) {
+    }
+
+    /** How a run ended. */
+    public record Outcome(TrainingState state, String stopReason, Path checkpoint, double dataWaitSeconds,
+                          double lastLoss) {
+    }
+
+    private final Setup setup;
+    private final Recipe.Optim optim;
+    private final Recipe.Budget budget;
+    private final long seed;
+
+    public Trainer(Setup setup) {
+        this.setup = setup;
+        this.optim = setup.recipe().optim();
+        this.budget = setup.recipe().budget();
+        this.seed = setup.recipe().seed();
+    }
+
+    /** Creates the encoder's and objective's parameters from the run seed. */
+    public static List<Parameter> initialize(Encoder encoder, Objective objective, FeatureSpec spec, NDManager manager,
+                                             long seed) {
+        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, 0x1417L));
+        encoder.initialize(manager, spec);
+        objective.initialize(manager, spec, encoder.dim());
+        List<Parameter> params = new ArrayList<>(encoder.block().getParameters().values());
+        params.addAll(objective.block().getParameters().values());
+        return params;
+    }
+
+    public Outcome train(NDManager manager, boolean resume) {
+        Encoder encoder = setup.encoder();
+        Objective objective = setup.objective();
+        List<Parameter> params = initialize(encoder, objective, setup.features(), manager, seed);
+        AdamW optimizer = new AdamW(params, manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
+        Checkpoints checkpoints = new Checkpoints(setup.runDir().resolve("checkpoints"),
+                setup.recipe().checkpoint().keep());
+        BudgetMeter meter = new BudgetMeter();
+
+        TrainingState state = TrainingState.start();
+        if (resume) {
+            Path latest = checkpoints.latest().orElse(null);
+            if (latest != null) {
+                state = checkpoints.load(latest, params, optimizer, manager);
+                meter.restore(state.flops(), state.flopsByComponent());
+                setup.console().line("resumed from " + latest.getFileName() + " (step " + state.step() + ")");
+            } else {
+                setup.console().line("no checkpoint in " + checkpoints.dir() + ": starting from step 0");
+            }
+        }
+        long planned = state.plannedSteps() > 0 ? state.plannedSteps() : plannedSteps();
+
+        ParameterStore store = new ParameterStore(manager, false);
+        Recipe.Batch batchSpec = setup.recipe().batch();
+        int accumulate = optim.accumulate();
+        long step = state.step();
+        int epoch = state.epoch();
+        int index = state.batchIndex();
+        double audio = state.audioSeconds();
+        double padded = state.paddedSeconds();
+        double trainSeconds = state.trainSeconds();
+        String stopReason;
+        double lastLoss = Double.NaN;
+        double ratioTotalToEncoder = 1.0;
+        Path lastCheckpoint = null;
+
+        try (BatchLoader loader = new BatchLoader(setup.planner(), setup.pipeline(), batchSpec.loaderThreads(),
+                batchSpec.prefetch(), epoch, index);
+             MetricsLog metrics = MetricsLog.open(setup.runDir().resolve("metrics.jsonl"), resume ? step : -1)) {
+            while (true) {
+                if (budget.steps() != null && step >= budget.steps()) {
+                    stopReason = "step budget spent";
+                    break;
+                }
+                if (budget.hours() != null && trainSeconds >= budget.hours() * 3600) {
+                    stopReason = "time budget spent";
+                    break;
+                }
+                HostBatch first = loader.next();
+                if (budget.flops() != null) {
+                    double predicted = 3 * encoder.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
+                            * accumulate;
+                    if (meter.total() + predicted > budget.flops()) {
+                        stopReason = "FLOPs budget spent";
+                        break;
+                    }
+                }
+                long t0 = System.nanoTime();
+                double waitBefore = loader.waitSeconds();
+                double lr = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned).at(step);
+                double lossSum = 0;
+                double encoderFlops = 0;
+                Map<String, Double> objectiveMetrics = new LinkedHashMap<>();
+                double padShare = 0;
+                int rows = 0;
+                for (int micro = 0; micro < accumulate; micro++) {
+                    HostBatch hb = micro == 0 ? first : loader.next();
+                    Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
+                    double[] encFlops = new double[1];
+                    try (NDManager sm = manager.newSubManager()) {
+                        NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
+                        NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
+                        TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
+                                new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)));
+                        EncoderCall call = (f, v) -> {
+                            var fc = encoder.flops((int) f.getShape().get(0), (int) f.getShape().get(1));
+                            meter.record(fc, true);
+                            encFlops[0] += 3 * fc.total();
+                            return encoder.forward(store, f, v, true);
+                        };
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            ObjectiveResult result = objective.forward(batch, call, store, meter, true);
+                            NDArray loss = result.loss();
+                            gc.backward(accumulate > 1 ? loss.div(accumulate) : loss);
+                            float lv = loss.getFloat();
+                            if (!Float.isFinite(lv)) {
+                                throw new UserError("the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
+                                        + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
+                                        + "resume from the last checkpoint or start again");
+                            }
+                            lossSum += lv / accumulate;
+                            for (var e : result.metrics().entrySet()) {
+                                objectiveMetrics.merge(e.getKey(), (double) e.getValue().getFloat() / accumulate,
+                                        Double::sum);
+                            }
+                        }
+                    }
+                    encoderFlops += encFlops[0];
+                    audio += hb.seconds();
+                    padded += (double) hb.size() * hb.frames() / setup.features().frameRateHz();
+                    padShare += hb.paddingShare() / accumulate;
+                    rows += hb.size();
+                    int[] next = advance(loader, hb.epoch(), hb.index());
+                    epoch = next[0];
+                    index = next[1];
+                }
+                double gradNorm = optimizer.gradientNorm(manager);
+                if (!Double.isFinite(gradNorm)) {
+                    throw new UserError("gradients became " + gradNorm + " at step " + step + "; lower optim.lr (now "
+                            + optim.lr() + ") or optim.clip, then start again");
+                }
+                double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
+                optimizer.update(lr, scale, manager);
+                step++;
+                double stepFlops = meter.takeStep();
+                ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                trainSeconds += seconds;
+                lastLoss = lossSum;
+
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("step", step);
+                record.put("epoch", epoch);
+                record.put("loss", lossSum);
+                record.put("lr", lr);
+                record.put("grad_norm", gradNorm);
+                record.put("flops_step", stepFlops);
+                record.put("flops_total", meter.total());
+                record.put("rows", rows);
+                record.put("padding_share", padShare);
+                record.put("audio_seconds_total", audio);
+                record.put("step_seconds", seconds);
+                record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
+                objectiveMetrics.forEach(record::put);
+                metrics.write(record);
+
+                setup.console().progress(String.format(Locale.ROOT,
+                        "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step", step,
+                        budget.steps() != null ? budget.steps().toString() : "~" + planned, lossSum, lr,
+                        budgetProgress(meter.total(), trainSeconds, step), seconds), false);
+
+                state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
+                        padded, trainSeconds);
+                if (step % setup.recipe().checkpoint().everySteps() == 0) {
+                    lastCheckpoint = checkpoints.save(state, params, optimizer);
+                }
+            }
+            state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio, padded,
+                    trainSeconds);
+            if (lastCheckpoint == null || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
+                lastCheckpoint = checkpoints.save(state, params, optimizer);
+            }
+            setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
+                    budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
+            return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss);
+        }
+    }
+
+    private static int[] advance(BatchLoader loader, int epoch, int index) {
+        return index + 1 >= loader.batchesInEpoch(epoch) ? new int[]{epoch + 1, 0} : new int[]{epoch, index + 1};
+    }
+
+    private String budgetProgress(double flops, double seconds, long step) {
+        if (budget.flops() != null) {
+            return String.format(Locale.ROOT, "%.3g/%.3g FLOPs", flops, budget.flops());
+        }
+        if (budget.hours() != null) {
+            return String.format(Locale.ROOT, "%.0f/%.0f s", seconds, budget.hours() * 3600);
+        }
+        return String.format(Locale.ROOT, "%.3g FLOPs", flops);
+    }
+
+    /** Steps the schedule is laid out for: exact for a step budget, estimated from planned shapes otherwise. */
+    long plannedSteps() {
+        if (budget.steps() != null) {
+            return budget.steps();
+        }
+        double perStep = estimatedFlopsPerStep();
+        if (budget.flops() != null) {
+            return Math.max(1, (long) Math.floor(budget.flops() / perStep));
+        }
+        // An hour budget: assume the machine reaches 20 GFLOP/s; the schedule is only a plan.
+        return Math.max(1, (long) (budget.hours() * 3600 * 20e9 / perStep));
+    }
+
+    /** Mean training FLOPs of the first epoch's batches (encoder only; heads are a small, unknown extra). */
+    double estimatedFlopsPerStep() {
+        List<int[]> plan = setup.planner().plan(0);
+        double sum = 0;
+        for (int[] batch : plan) {
+            double longest = 0;
+            for (int i : batch) {
+                longest = Math.max(longest, setup.planner().croppedSeconds(setup.planner().utterances().get(i)));
+            }
+            sum += 3 * setup.encoder().flops(batch.length, setup.features().frames(longest)).total();
+        }
+        return sum / plan.size() * optim.accumulate();
+    }
+
+    private static float[] validMask(HostBatch hb) {
+        float[] mask = new float[hb.size() * hb.frames()];
+        for (int b = 0; b < hb.size(); b++) {
+            for (int t = 0; t < hb.lengths()[b]; t++) {
+                mask[b * hb.frames() + t] = 1f;
+            }
+        }
+        return mask;
+    }
+}
