@@ -65,12 +65,17 @@ public final class Trainer {
     /** Creates the encoder's and objective's parameters from the run seed. */
     public static List<Parameter> initialize(Encoder encoder, Objective objective, FeatureSpec spec, NDManager manager,
                                              long seed) {
-        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, 0x1417L));
-        encoder.initialize(manager, spec);
+        initializeEncoder(encoder, spec, manager, seed);
         objective.initialize(manager, spec, encoder.dim());
         List<Parameter> params = new ArrayList<>(encoder.block().getParameters().values());
         params.addAll(objective.block().getParameters().values());
         return params;
+    }
+
+    /** The encoder's initial weights for a seed: the same for the run and for its random baseline. */
+    public static void initializeEncoder(Encoder encoder, FeatureSpec spec, NDManager manager, long seed) {
+        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, 0x1417L));
+        encoder.initialize(manager, spec);
     }
 
     public Outcome train(NDManager manager, boolean resume) {

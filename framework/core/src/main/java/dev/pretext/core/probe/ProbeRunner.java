@@ -1,0 +1,120 @@
+package dev.pretext.core.probe;
+
+import ai.djl.ndarray.NDManager;
+import dev.pretext.api.audio.Features;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.api.model.Encoder;
+import dev.pretext.api.probe.LayerStack;
+import dev.pretext.api.probe.Probe;
+import dev.pretext.api.probe.ProbeExample;
+import dev.pretext.api.probe.ProbeInput;
+import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.UserError;
+import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.data.Seeds;
+import dev.pretext.core.run.Console;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Runs every probe on every upstream over one split of the probe data. Features are extracted once; each
+ * upstream's representations once; each probe sees only the utterances that carry the labels it needs.
+ */
+public final class ProbeRunner {
+    /** A frozen upstream: its name and how to make its representations (called once). */
+    public record Upstream(String name, Supplier<Map<Utterance, LayerStack>> representations) {
+    }
+
+    private final List<Utterance> utterances;
+    private final Map<Utterance, Features> features;
+    private final ProbeSplit split;
+    private final double frameRateHz;
+    private final long seed;
+    private final Console console;
+
+    public ProbeRunner(dev.pretext.api.data.Dataset data, FeaturePipeline pipeline, double testShare, long seed,
+                       Console console) {
+        try {
+            this.utterances = data.utterances();
+        } catch (IOException e) {
+            throw new UserError("cannot list the probe data: " + e.getMessage());
+        }
+        if (utterances.isEmpty()) {
+            throw new UserError("the probe data has no utterances");
+        }
+        this.features = Representations.extract(pipeline, utterances);
+        this.split = ProbeSplit.of(utterances, testShare, seed);
+        this.frameRateHz = pipeline.frontend().spec().frameRateHz();
+        this.seed = seed;
+        this.console = console;
+    }
+
+    public List<Utterance> utterances() {
+        return utterances;
+    }
+
+    public Map<Utterance, Features> features() {
+        return features;
+    }
+
+    public Upstream featuresUpstream() {
+        return new Upstream("features", () -> Representations.features(utterances, features));
+    }
+
+    public Upstream encoderUpstream(String name, Encoder encoder, NDManager manager) {
+        return new Upstream(name, () -> Representations.encoder(encoder, utterances, features, manager));
+    }
+
+    public ProbeTable run(List<Upstream> upstreams, Map<String, Probe> probes) {
+        ProbeTable table = new ProbeTable();
+        for (Upstream upstream : upstreams) {
+            long t0 = System.nanoTime();
+            Map<Utterance, LayerStack> reps = upstream.representations().get();
+            console.line(String.format(Locale.ROOT, "probing %-10s representations of %d utterances in %.1fs",
+                    upstream.name(), reps.size(), (System.nanoTime() - t0) / 1e9));
+            for (Map.Entry<String, Probe> p : probes.entrySet()) {
+                ProbeInput input = input(p.getKey(), p.getValue(), reps);
+                long t1 = System.nanoTime();
+                ProbeResult result = p.getValue().run(input);
+                double seconds = (System.nanoTime() - t1) / 1e9;
+                table.put(upstream.name(), p.getKey(), result, seconds);
+                console.line(String.format(Locale.ROOT, "  %-10s %s = %.3f  (%.1fs)", p.getKey(), result.metric(),
+                        result.value(), seconds));
+            }
+        }
+        return table;
+    }
+
+    private ProbeInput input(String task, Probe probe, Map<Utterance, LayerStack> reps) {
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        List<ProbeExample> train = usable(probe, split.train(), reps, reasons);
+        List<ProbeExample> test = usable(probe, split.test(), reps, reasons);
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new UserError("probe '" + task + "' has no usable " + (train.isEmpty() ? "training" : "test")
+                    + " utterances in the probe data (" + reasons + "); give data.probe a dataset with those labels "
+                    + "or drop the task");
+        }
+        return new ProbeInput(train, test, frameRateHz, Seeds.mix(seed, task.hashCode()));
+    }
+
+    private static List<ProbeExample> usable(Probe probe, List<Utterance> part, Map<Utterance, LayerStack> reps,
+                                             Map<String, Integer> reasons) {
+        List<ProbeExample> out = new ArrayList<>();
+        for (Utterance u : part) {
+            Optional<String> why = probe.unusable(u);
+            if (why.isPresent()) {
+                reasons.merge(why.get(), 1, Integer::sum);
+            } else {
+                out.add(new ProbeExample(u, reps.get(u)));
+            }
+        }
+        return out;
+    }
+}

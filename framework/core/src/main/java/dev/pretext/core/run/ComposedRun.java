@@ -1,0 +1,121 @@
+package dev.pretext.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pretext.api.RunContext;
+import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.data.Augmentation;
+import dev.pretext.api.data.Dataset;
+import dev.pretext.api.model.Encoder;
+import dev.pretext.api.model.Frontend;
+import dev.pretext.api.model.Objective;
+import dev.pretext.api.probe.Probe;
+import dev.pretext.core.plugins.Composer;
+import dev.pretext.core.plugins.Composer.Composed;
+import dev.pretext.core.plugins.InstalledPlugin;
+import dev.pretext.core.plugins.PluginRegistry;
+import dev.pretext.core.recipe.ConfigBinder;
+import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.Recipe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every component of a recipe, resolved, configured and built. Building it is also the full recipe check:
+ * plugin types and versions, every config key, and inputs such as data folders.
+ */
+public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer composer, Composed<Dataset> train,
+                          Composed<Dataset> probeData, List<Composed<Augmentation>> augment,
+                          Composed<Frontend> frontend, FeatureSpec features, Composed<Encoder> encoder,
+                          Composed<Objective> objective, List<Composed<Probe>> probes) {
+
+    public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
+        Composer composer = new Composer(registry, loaded.source(), context);
+        Composed<Dataset> train = composer.create(loaded.train(), Dataset.class, null);
+        Composed<Dataset> probeData = loaded.probeData() == loaded.train() ? train
+                : composer.create(loaded.probeData(), Dataset.class, null);
+        List<Composed<Augmentation>> augment = new ArrayList<>();
+        loaded.augment().forEach(ref -> augment.add(composer.create(ref, Augmentation.class, null)));
+        Composed<Frontend> frontend = composer.create(loaded.frontend(), Frontend.class, null);
+        FeatureSpec spec = frontend.instance().spec();
+        Composed<Encoder> encoder = composer.create(loaded.encoder(), Encoder.class, spec);
+        Composed<Objective> objective = composer.create(loaded.objective(), Objective.class, spec);
+        List<Composed<Probe>> probes = new ArrayList<>();
+        loaded.probes().forEach(ref -> probes.add(composer.create(ref, Probe.class, spec)));
+        return new ComposedRun(loaded, context, composer, train, probeData, List.copyOf(augment), frontend, spec,
+                encoder, objective, List.copyOf(probes));
+    }
+
+    public Recipe recipe() {
+        return loaded.recipe();
+    }
+
+    /** A fresh encoder of the same plugin and config (parameters not yet created). */
+    public Encoder newEncoder() {
+        return composer.recreate(encoder, Encoder.class, features);
+    }
+
+    /** Which plugin filled which slot of the recipe. */
+    public Map<String, Composed<?>> slots() {
+        Map<String, Composed<?>> slots = new LinkedHashMap<>();
+        slots.put("data.train", train);
+        if (probeData != train) {
+            slots.put("data.probe", probeData);
+        }
+        for (int i = 0; i < augment.size(); i++) {
+            slots.put("augment[" + i + "]", augment.get(i));
+        }
+        slots.put("frontend", frontend);
+        slots.put("encoder", encoder);
+        slots.put("objective", objective);
+        for (int i = 0; i < probes.size(); i++) {
+            slots.put("probes.tasks[" + i + "]", probes.get(i));
+        }
+        return slots;
+    }
+
+    /** The recipe with every default filled in and every plugin pinned to the exact version used. */
+    public ObjectNode resolvedRecipe() {
+        Recipe r = recipe();
+        ObjectNode root = ConfigBinder.MAPPER.createObjectNode();
+        root.put("name", r.name());
+        root.put("seed", r.seed());
+        root.set("budget", ConfigBinder.MAPPER.valueToTree(r.budget()));
+        ObjectNode data = root.putObject("data");
+        data.set("train", component(train));
+        if (probeData != train) {
+            data.set("probe", component(probeData));
+        }
+        ArrayNode aug = root.putArray("augment");
+        augment.forEach(a -> aug.add(component(a)));
+        root.set("frontend", component(frontend));
+        root.set("encoder", component(encoder));
+        root.set("objective", component(objective));
+        root.set("optim", ConfigBinder.MAPPER.valueToTree(r.optim()));
+        root.set("batch", ConfigBinder.MAPPER.valueToTree(r.batch()));
+        root.set("checkpoint", ConfigBinder.MAPPER.valueToTree(r.checkpoint()));
+        ObjectNode probeNode = root.putObject("probes");
+        ArrayNode tasks = probeNode.putArray("tasks");
+        probes.forEach(p -> tasks.add(component(p)));
+        Recipe.Probes probing = loaded.probing();
+        probeNode.set("baselines", ConfigBinder.MAPPER.valueToTree(probing.baselines()));
+        probeNode.put("test_share", probing.testShare());
+        return root;
+    }
+
+    private static ObjectNode component(Composed<?> c) {
+        ObjectNode node = ConfigBinder.MAPPER.createObjectNode();
+        InstalledPlugin p = c.plugin();
+        node.put("type", p.type());
+        node.put("version", "[" + p.version() + "," + p.version() + "]");
+        JsonNode config = ConfigBinder.MAPPER.valueToTree(c.config());
+        if (config.isObject()) {
+            node.setAll((ObjectNode) config);
+        }
+        return node;
+    }
+}

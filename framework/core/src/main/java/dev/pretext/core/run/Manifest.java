@@ -1,0 +1,152 @@
+package dev.pretext.core.run;
+
+import ai.djl.engine.Engine;
+import dev.pretext.core.plugins.Composer.Composed;
+import dev.pretext.core.plugins.InstalledPlugin;
+import dev.pretext.core.train.Checkpoints;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code manifest.json}: what exactly produced a run. Bundles with their sha256, the source revision, the
+ * Java, DJL and libtorch versions, the machine; training and data accounting are added as the run goes.
+ */
+public final class Manifest {
+    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final Path file;
+
+    public Manifest(Path file) {
+        this.file = file;
+    }
+
+    public static Manifest describe(Path file, ComposedRun run, Path sourceDir) {
+        Manifest m = new Manifest(file);
+        m.root.put("run", run.recipe().name());
+        m.root.put("created", Instant.now().toString());
+        m.root.put("seed", run.recipe().seed());
+        m.root.put("source", git(sourceDir));
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        platform.put("djl", Engine.getDjlVersion());
+        Engine engine = Engine.getInstance();
+        platform.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        platform.put("device", run.context().device().toString());
+        platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        platform.put("cores", Runtime.getRuntime().availableProcessors());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            platform.put("memory_bytes", os.getTotalMemorySize());
+        }
+        m.root.put("platform", platform);
+
+        List<Map<String, Object>> components = new ArrayList<>();
+        Set<InstalledPlugin> used = new LinkedHashSet<>();
+        for (Map.Entry<String, Composed<?>> e : run.slots().entrySet()) {
+            InstalledPlugin p = e.getValue().plugin();
+            used.add(p);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("slot", e.getKey());
+            c.put("kind", p.kind().id());
+            c.put("type", p.type());
+            c.put("version", p.version().toString());
+            c.put("bundle", p.bundle());
+            components.add(c);
+        }
+        m.root.put("components", components);
+        Map<String, Map<String, Object>> bundles = new LinkedHashMap<>();
+        for (InstalledPlugin p : used) {
+            bundles.computeIfAbsent(p.bundle() + "@" + p.version(), k -> {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("symbolic_name", p.bundle());
+                b.put("version", p.version().toString());
+                b.put("location", p.location());
+                b.put("sha256", sha256OfLocation(p.location()));
+                return b;
+            });
+        }
+        m.root.put("bundles", new ArrayList<>(bundles.values()));
+        return m;
+    }
+
+    private static String sha256OfLocation(String location) {
+        try {
+            if (location != null && location.startsWith("file:")) {
+                Path p = Path.of(URI.create(location));
+                if (Files.isRegularFile(p)) {
+                    return Checkpoints.sha256(p);
+                }
+            }
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
+        return "unavailable: not installed from a file";
+    }
+
+    private static Map<String, Object> git(Path dir) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("revision", run(dir, "git", "rev-parse", "HEAD"));
+        String status = run(dir, "git", "status", "--porcelain", "--untracked-files=no");
+        g.put("dirty", status == null ? null : !status.isBlank());
+        return g;
+    }
+
+    private static String run(Path dir, String... command) {
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    public void put(String key, Object value) {
+        root.put(key, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Manifest load(Path file) {
+        Manifest m = new Manifest(file);
+        try {
+            if (Files.exists(file)) {
+                m.root.putAll(Json.MAPPER.readValue(file.toFile(), Map.class));
+            }
+        } catch (java.io.IOException e) {
+            // An unreadable manifest is rewritten from scratch.
+        }
+        return m;
+    }
+
+    public void merge(Manifest fresh) {
+        fresh.root.forEach((k, v) -> {
+            if (!root.containsKey(k) || !k.equals("created")) {
+                root.put(k, v);
+            }
+        });
+    }
+
+    public Map<String, Object> asMap() {
+        return root;
+    }
+
+    public void write() {
+        Json.writeAtomically(file, Json.pretty(root));
+    }
+}

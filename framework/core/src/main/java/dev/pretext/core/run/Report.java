@@ -1,0 +1,78 @@
+package dev.pretext.core.run;
+
+import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.probe.ProbeTable;
+import dev.pretext.core.train.Trainer;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code report.md}: what the run did, what it cost, and what its encoder is worth. */
+public final class Report {
+    private Report() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void write(java.nio.file.Path file, ComposedRun run, Manifest manifest, Trainer.Outcome outcome,
+                             ProbeTable probes) {
+        var r = run.recipe();
+        var s = outcome.state();
+        StringBuilder md = new StringBuilder();
+        md.append("# Run `").append(r.name()).append("`\n\n");
+        md.append("| | |\n|---|---|\n");
+        row(md, "objective", run.objective().plugin().describe());
+        row(md, "encoder", run.encoder().plugin().describe() + " (" + run.encoder().instance().layers() + " layers x "
+                + run.encoder().instance().dim() + ")");
+        row(md, "frontend", run.frontend().plugin().describe());
+        row(md, "seed", String.valueOf(r.seed()));
+        row(md, "steps", String.valueOf(s.step()));
+        row(md, "stopped because", outcome.stopReason());
+        row(md, "training FLOPs", String.format(Locale.ROOT, "%.4g%s", s.flops(),
+                r.budget().flops() != null ? String.format(Locale.ROOT, " of %.4g budgeted", r.budget().flops()) : ""));
+        row(md, "training time", String.format(Locale.ROOT, "%.1f s (%.3g FLOP/s achieved)", s.trainSeconds(),
+                s.trainSeconds() > 0 ? s.flops() / s.trainSeconds() : 0));
+        row(md, "final loss", String.format(Locale.ROOT, "%.4f", outcome.lastLoss()));
+        Map<String, Object> data = (Map<String, Object>) manifest.asMap().get("data");
+        if (data != null) {
+            row(md, "data", String.format(Locale.ROOT, "%.3f h unique, %.3f h processed (%.2f epochs), padding %.1f%%",
+                    num(data.get("unique_hours")), num(data.get("processed_hours")), num(data.get("epochs")),
+                    100 * num(data.get("padding_share"))));
+        }
+        row(md, "waited for data", String.format(Locale.ROOT, "%.1f s", outcome.dataWaitSeconds()));
+        md.append("\n## Compute by component (training FLOPs)\n\n| component | FLOPs | share |\n|---|---|---|\n");
+        double total = Math.max(1e-30, s.flops());
+        for (var e : new TreeMap<>(s.flopsByComponent()).entrySet()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4g | %.1f%% |\n", e.getKey(), e.getValue(),
+                    100 * e.getValue() / total));
+        }
+        if (probes != null) {
+            md.append("\n## Probes (frozen upstream, learnable weighted sum of layers)\n\n");
+            md.append(probes.markdown());
+            md.append("\nLayer weights (softmax, input first):\n\n");
+            for (var row : probes.rows().entrySet()) {
+                for (var cell : row.getValue().entrySet()) {
+                    ProbeResult pr = cell.getValue().result();
+                    StringBuilder w = new StringBuilder();
+                    for (double v : pr.layerWeights()) {
+                        w.append(String.format(Locale.ROOT, "%.2f ", v));
+                    }
+                    md.append("- ").append(row.getKey()).append(" / ").append(cell.getKey()).append(": ")
+                            .append(w.toString().trim()).append(String.format(Locale.ROOT, " (%.1f s)\n",
+                                    cell.getValue().seconds()));
+                }
+            }
+        }
+        md.append("\nFiles: `recipe.yaml` (resolved), `manifest.json`, `metrics.jsonl`, `checkpoints/`")
+                .append(probes != null ? ", `probes.json`" : "").append(".\n");
+        Json.writeAtomically(file, md.toString());
+    }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : 0;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.pretext.core.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pretext.api.RunContext;
+import dev.pretext.api.data.Augmentation;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.api.model.Encoder;
+import dev.pretext.api.probe.Probe;
+import dev.pretext.core.UserError;
+import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.plugins.Composer.Composed;
+import dev.pretext.core.plugins.PluginRegistry;
+import dev.pretext.core.probe.ProbeRunner;
+import dev.pretext.core.probe.ProbeTable;
+import dev.pretext.core.recipe.ConfigBinder;
+import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.Recipe;
+import dev.pretext.core.train.Trainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One pre-training run from recipe to report: compose, write the run folder, train under the budget (or
+ * resume), probe the pre-trained encoder beside the baselines, write {@code probes.json} and {@code report.md}.
+ */
+public final class TrainingRun {
+    /**
+     * @param runDir    the run folder (usually runs/NAME)
+     * @param cacheDir  shared cache for synthesised corpora and the like
+     * @param resume    continue from the run folder's latest checkpoint
+     * @param fresh     delete an existing run folder first
+     * @param sourceDir the source checkout, for the manifest's git revision (may be null)
+     */
+    public record Options(Path runDir, Path cacheDir, boolean resume, boolean fresh, Path sourceDir) {
+    }
+
+    public record Result(Path runDir, Trainer.Outcome outcome, ProbeTable probes) {
+    }
+
+    private TrainingRun() {
+    }
+
+    /** Builds every component without running anything: what {@code pretext recipe check} does. */
+    public static ComposedRun check(LoadedRecipe recipe, PluginRegistry registry, Path runDir, Path cacheDir) {
+        return ComposedRun.compose(recipe, registry, new RunContext(recipe.recipe().seed(), runDir, cacheDir,
+                Device.cpu()));
+    }
+
+    public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
+        Path runDir = options.runDir();
+        prepareFolder(runDir, options);
+        ComposedRun run = ComposedRun.compose(recipe, registry,
+                new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), Device.cpu()));
+        writeRecipe(run, runDir, options.resume());
+        Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir());
+        if (options.resume()) {
+            Manifest previous = Manifest.load(runDir.resolve("manifest.json"));
+            previous.merge(manifest);
+            manifest = previous;
+        }
+        manifest.write();
+
+        Recipe r = run.recipe();
+        List<Utterance> trainUtterances = list(run.train());
+        console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
+                r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
+                run.objective().plugin().type()));
+        List<Augmentation> augs = run.augment().stream().map(Composed::instance).toList();
+        FeaturePipeline trainPipeline = new FeaturePipeline(run.train().instance(), augs, run.frontend().instance(),
+                r.batch().maxUtteranceSeconds(), r.seed());
+        BatchPlanner planner = new BatchPlanner(trainUtterances, r.batch().seconds(), r.batch().maxUtteranceSeconds(),
+                r.seed());
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Encoder encoder = run.encoder().instance();
+            Trainer trainer = new Trainer(new Trainer.Setup(encoder, run.objective().instance(), run.features(),
+                    planner, trainPipeline, r, runDir, console));
+            Trainer.Outcome outcome = trainer.train(manager, options.resume());
+
+            Map<String, Object> training = new LinkedHashMap<>();
+            training.put("steps", outcome.state().step());
+            training.put("stop_reason", outcome.stopReason());
+            training.put("flops", outcome.state().flops());
+            training.put("flops_budget", r.budget().flops());
+            training.put("flops_by_component", outcome.state().flopsByComponent());
+            training.put("train_seconds", outcome.state().trainSeconds());
+            training.put("data_wait_seconds", outcome.dataWaitSeconds());
+            training.put("final_loss", outcome.lastLoss());
+            training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
+            manifest.put("training", training);
+            Map<String, Object> data = new LinkedHashMap<>();
+            double unique = planner.totalSeconds();
+            data.put("train_utterances", trainUtterances.size());
+            data.put("unique_hours", unique / 3600);
+            data.put("processed_hours", outcome.state().audioSeconds() / 3600);
+            data.put("epochs", unique > 0 ? outcome.state().audioSeconds() / unique : 0);
+            data.put("padding_share", outcome.state().paddedSeconds() > 0
+                    ? 1 - outcome.state().audioSeconds() / outcome.state().paddedSeconds() : 0);
+            data.put("augmentations", run.augment().stream().map(a -> a.plugin().type()).toList());
+            manifest.put("data", data);
+            manifest.write();
+
+            ProbeTable table = null;
+            if (!run.probes().isEmpty()) {
+                table = probe(run, encoder, manager, console);
+                Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
+            }
+            Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
+            return new Result(runDir, outcome, table);
+        }
+    }
+
+    /** Probes the trained encoder and the recipe's baselines on the probe data. */
+    static ProbeTable probe(ComposedRun run, Encoder trained, NDManager manager, Console console) {
+        Recipe r = run.recipe();
+        Recipe.Probes probing = run.loaded().probing();
+        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
+                Double.MAX_VALUE, r.seed());
+        ProbeRunner runner = new ProbeRunner(run.probeData().instance(), clean, probing.testShare(), r.seed(), console);
+        List<ProbeRunner.Upstream> upstreams = new ArrayList<>();
+        if (probing.baselines().contains("features")) {
+            upstreams.add(runner.featuresUpstream());
+        }
+        if (probing.baselines().contains("random")) {
+            Encoder random = run.newEncoder();
+            // The same initial weights the pre-trained encoder started from.
+            Trainer.initializeEncoder(random, run.features(), manager, r.seed());
+            upstreams.add(runner.encoderUpstream("random", random, manager));
+        }
+        upstreams.add(runner.encoderUpstream("pretrained", trained, manager));
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        for (Composed<Probe> p : run.probes()) {
+            probes.put(p.plugin().type(), p.instance());
+        }
+        return runner.run(upstreams, probes);
+    }
+
+    private static void prepareFolder(Path runDir, Options options) {
+        try {
+            if (options.resume()) {
+                if (!Files.isDirectory(runDir.resolve("checkpoints"))) {
+                    throw new UserError("cannot resume: " + runDir + " has no checkpoints/ folder; start the run "
+                            + "without --resume");
+                }
+                return;
+            }
+            if (Files.exists(runDir)) {
+                if (!options.fresh()) {
+                    throw new UserError("run folder " + runDir + " already exists; continue it with --resume " + runDir
+                            + ", or start over with --force (deletes it)");
+                }
+                try (var walk = Files.walk(runDir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run folder " + runDir, e);
+        }
+    }
+
+    private static void writeRecipe(ComposedRun run, Path runDir, boolean resume) {
+        String yaml;
+        try {
+            yaml = ConfigBinder.YAML_WRITER.writeValueAsString(run.resolvedRecipe());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Path file = runDir.resolve("recipe.yaml");
+        if (resume && Files.exists(file)) {
+            try {
+                String recorded = Files.readString(file);
+                if (!recorded.equals(yaml)) {
+                    throw new UserError("cannot resume " + runDir + ": the recipe differs from the one the run was "
+                            + "started with (" + firstDifference(recorded, yaml) + "); resume with the same recipe, "
+                            + "e.g. " + file);
+                }
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Json.writeAtomically(file, yaml);
+    }
+
+    private static String firstDifference(String a, String b) {
+        String[] la = a.split("\n");
+        String[] lb = b.split("\n");
+        for (int i = 0; i < Math.max(la.length, lb.length); i++) {
+            String x = i < la.length ? la[i].trim() : "";
+            String y = i < lb.length ? lb[i].trim() : "";
+            if (!x.equals(y)) {
+                return "line " + (i + 1) + ": recorded '" + x + "', now '" + y + "'";
+            }
+        }
+        return "whitespace only";
+    }
+
+    private static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset) {
+        try {
+            List<Utterance> utts = dataset.instance().utterances();
+            if (utts.isEmpty()) {
+                throw new UserError(dataset.ref().path() + " (" + dataset.plugin().type() + ") has no utterances; "
+                        + "check its folder or settings");
+            }
+            return utts;
+        } catch (IOException e) {
+            throw new UserError("cannot list " + dataset.ref().path() + " (" + dataset.plugin().type() + "): "
+                    + e.getMessage());
+        }
+    }
+
+    static double hours(List<Utterance> utterances) {
+        return utterances.stream().mapToDouble(Utterance::seconds).sum() / 3600;
+    }
+}
