@@ -1,0 +1,117 @@
+package dev.pretext.launcher;
+
+import dev.pretext.core.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code pretext}: the command line. Exit codes: 0 success, 2 a usage or recipe mistake (message, no stack
+ * trace), 1 a failure.
+ */
+@Command(name = "pretext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Self-supervised speech models trained on a compute budget.",
+        subcommands = {QuickstartCommand.class, TrainCommand.class, PluginsCommand.class, RecipeCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USER_ERROR = 2;
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Watched folder of plugin bundles (default: the distribution's plugins/).")
+    Path plugins;
+
+    @Option(names = "--cache", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Cache for synthesised corpora (default: $PRETEXT_CACHE or ~/.cache/pretext).")
+    Path cache;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        quietLogging();
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this in-process). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof UserError) {
+                cmd.getErr().println("pretext: " + ex.getMessage());
+                cmd.getErr().flush();
+                return USER_ERROR;
+            }
+            cmd.getErr().println("pretext: failed: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static void quietLogging() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // DJL warns about CUDA on every CPU-only machine; it is harmless.
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.pytorch.jni.LibUtils", "warn");
+    }
+
+    /** The distribution folder (lib/, system/, plugins/). */
+    static Path dist() {
+        String prop = System.getProperty("pretext.dist");
+        if (prop != null) {
+            return Path.of(prop).toAbsolutePath();
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot locate the distribution; set -Dpretext.dist", e);
+        }
+    }
+
+    Path pluginsDir() {
+        return plugins != null ? plugins.toAbsolutePath() : dist().resolve("plugins");
+    }
+
+    Path cacheDir() {
+        if (cache != null) {
+            return cache.toAbsolutePath();
+        }
+        String env = System.getenv("PRETEXT_CACHE");
+        return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "pretext");
+    }
+
+    /** The source checkout (for git revisions and the shipped recipes), if there is one. */
+    static Path home() {
+        String prop = System.getProperty("pretext.home");
+        Path home = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+        return Files.isDirectory(home) ? home : null;
+    }
+
+    Host startHost() {
+        return Host.start(dist().resolve("system"), pluginsDir());
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"pretext " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

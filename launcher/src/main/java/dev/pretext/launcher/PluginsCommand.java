@@ -1,0 +1,66 @@
+package dev.pretext.launcher;
+
+import dev.pretext.core.plugins.BundleProblem;
+import dev.pretext.core.plugins.InstalledPlugin;
+import dev.pretext.core.run.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List installed plugins (kind, type, version, bundle, state) and bundles that failed to load.")
+final class PluginsCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try (Host host = main.startHost()) {
+            List<InstalledPlugin> plugins = host.registry().plugins();
+            List<BundleProblem> problems = host.registry().problems();
+            PrintWriter out = main.out();
+            if (json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (InstalledPlugin p : plugins) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("kind", p.kind().id());
+                    row.put("type", p.type());
+                    row.put("version", p.version().toString());
+                    row.put("bundle", p.bundle());
+                    row.put("state", "active");
+                    row.put("location", p.location());
+                    row.put("description", p.factory().description());
+                    rows.add(row);
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("plugins_dir", host.pluginsDir().toString());
+                doc.put("plugins", rows);
+                doc.put("problems", problems);
+                out.print(Json.pretty(doc));
+            } else {
+                out.printf("%-13s %-12s %-9s %-38s %s%n", "KIND", "TYPE", "VERSION", "BUNDLE", "STATE");
+                for (InstalledPlugin p : plugins) {
+                    out.printf("%-13s %-12s %-9s %-38s %s%n", p.kind().id(), p.type(), p.version(), p.bundle(),
+                            "active");
+                }
+                for (BundleProblem b : problems) {
+                    out.printf("%-13s %-12s %-9s %-38s %s%n", "-", "-", b.version(), b.bundle(), b.state());
+                    out.printf("    cause: %s%n", b.cause().replace("\n", "\n    "));
+                }
+                out.printf("%nplugins folder: %s%n", host.pluginsDir());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

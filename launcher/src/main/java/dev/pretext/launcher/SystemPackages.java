@@ -1,0 +1,104 @@
+package dev.pretext.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Computes {@code org.osgi.framework.system.packages.extra}: the packages of the host's class path that
+ * bundles may import (the SPI, DJL, Guice, Jackson, ...). A jar that declares OSGi exports is taken at its
+ * word, versions included, so that bundles' import ranges match; for other jars every package with classes
+ * is exported at the jar's Maven version.
+ */
+final class SystemPackages {
+    private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?");
+
+    private SystemPackages() {
+    }
+
+    static String compute(List<Path> jars) {
+        StringBuilder sb = new StringBuilder();
+        for (Path jar : jars) {
+            String name = jar.getFileName().toString();
+            // The framework exports its own packages; the launcher and core are not for bundles.
+            if (name.startsWith("org.apache.felix.framework") || name.startsWith("pretext-launcher")
+                    || name.startsWith("pretext-core") || name.startsWith("picocli")) {
+                continue;
+            }
+            String exports = exportsOf(jar);
+            if (!exports.isEmpty()) {
+                sb.append(sb.length() == 0 ? "" : ",").append(exports);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String exportsOf(Path jar) {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            Manifest mf = jf.getManifest();
+            if (mf != null) {
+                String declared = mf.getMainAttributes().getValue("Export-Package");
+                if (declared != null && !declared.isBlank()) {
+                    return declared;
+                }
+            }
+            String version = mavenVersion(jf, jar);
+            TreeSet<String> packages = new TreeSet<>();
+            Enumeration<JarEntry> entries = jf.entries();
+            while (entries.hasMoreElements()) {
+                String entry = entries.nextElement().getName();
+                if (entry.endsWith(".class") && entry.contains("/") && !entry.startsWith("META-INF/")) {
+                    String pkg = entry.substring(0, entry.lastIndexOf('/')).replace('/', '.');
+                    if (!pkg.contains("-")) {
+                        packages.add(pkg);
+                    }
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String p : packages) {
+                sb.append(sb.length() == 0 ? "" : ",").append(p).append(";version=\"").append(version).append('"');
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read host jar " + jar, e);
+        }
+    }
+
+    private static String mavenVersion(JarFile jf, Path jar) throws IOException {
+        String raw = null;
+        Enumeration<JarEntry> entries = jf.entries();
+        while (entries.hasMoreElements() && raw == null) {
+            JarEntry e = entries.nextElement();
+            if (e.getName().startsWith("META-INF/maven/") && e.getName().endsWith("/pom.properties")) {
+                Properties props = new Properties();
+                try (InputStream in = jf.getInputStream(e)) {
+                    props.load(in);
+                }
+                raw = props.getProperty("version");
+            }
+        }
+        if (raw == null) {
+            Attributes attrs = jf.getManifest() == null ? null : jf.getManifest().getMainAttributes();
+            raw = attrs == null ? null : attrs.getValue("Implementation-Version");
+        }
+        if (raw == null) {
+            raw = jar.getFileName().toString();
+        }
+        Matcher m = VERSION.matcher(raw);
+        if (!m.find()) {
+            return "0.0.0";
+        }
+        return m.group(1) + "." + (m.group(2) == null ? "0" : m.group(2)) + "." + (m.group(3) == null ? "0" : m.group(3));
+    }
+}
