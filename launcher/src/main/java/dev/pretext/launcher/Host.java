@@ -105,7 +105,7 @@ public final class Host implements AutoCloseable {
     private static List<Path> hostClassPath() {
         List<Path> jars = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar")) {
+            if (!entry.isBlank()) {
                 jars.add(Path.of(entry));
             }
         }

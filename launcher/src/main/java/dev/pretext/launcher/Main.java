@@ -38,7 +38,13 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this in-process). */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof UserError) {
                 cmd.getErr().println("pretext: " + ex.getMessage());

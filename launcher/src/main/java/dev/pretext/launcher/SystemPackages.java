@@ -30,13 +30,16 @@ final class SystemPackages {
     static String compute(List<Path> jars) {
         StringBuilder sb = new StringBuilder();
         for (Path jar : jars) {
+            if (!java.nio.file.Files.exists(jar)) {
+                continue;
+            }
             String name = jar.getFileName().toString();
             // The framework exports its own packages; the launcher and core are not for bundles.
             if (name.startsWith("org.apache.felix.framework") || name.startsWith("pretext-launcher")
                     || name.startsWith("pretext-core") || name.startsWith("picocli")) {
                 continue;
             }
-            String exports = exportsOf(jar);
+            String exports = java.nio.file.Files.isDirectory(jar) ? exportsOfDirectory(jar) : exportsOf(jar);
             if (!exports.isEmpty()) {
                 sb.append(sb.length() == 0 ? "" : ",").append(exports);
             }
@@ -72,6 +75,20 @@ final class SystemPackages {
             return sb.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read host jar " + jar, e);
+        }
+    }
+
+    /** A class folder (a module's target/classes when run from the build): its manifest's exports, if any. */
+    private static String exportsOfDirectory(Path dir) {
+        Path mf = dir.resolve("META-INF/MANIFEST.MF");
+        if (!java.nio.file.Files.isRegularFile(mf)) {
+            return "";
+        }
+        try (InputStream in = java.nio.file.Files.newInputStream(mf)) {
+            String declared = new Manifest(in).getMainAttributes().getValue("Export-Package");
+            return declared == null ? "" : declared;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + mf, e);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.pretext.integration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A whole run through the CLI on the real bundles: compose, train under a FLOPs budget, probe, report. */
+class EndToEndTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void trainsUnderAFlopsBudgetProbesAndLeavesACompleteRunFolder() throws Exception {
+        Path recipe = temp.resolve("e2e.yaml");
+        Files.writeString(recipe, """
+                name: e2e
+                seed: 5
+                budget: {flops: 2.0e10}
+                data:
+                  train: {type: tts, minutes: 0.5, speakers: 3, seed: 1}
+                  probe: {type: tts, minutes: 0.6, speakers: 3, seed: 2}
+                augment:
+                  - {type: speed, factors: [0.9, 1.1], p: 0.5}
+                  - {type: gain}
+                frontend: {type: fbank, bins: 40}
+                encoder: {type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64}
+                objective: {type: mam}
+                batch: {seconds: 8, max_utterance_seconds: 4}
+                probes:
+                  tasks: [{type: phonemes, epochs: 2}, {type: speakers, epochs: 5}]
+                """);
+        Cli cli = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs", temp.resolve("runs").toString());
+        assertEquals(0, cli.exit(), cli.err() + cli.out());
+        Path run = temp.resolve("runs/e2e");
+        for (String f : List.of("recipe.yaml", "manifest.json", "metrics.jsonl", "probes.json", "report.md")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing");
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode manifest = json.readTree(run.resolve("manifest.json").toFile());
+        double spent = manifest.at("/training/flops").asDouble();
+        assertTrue(spent > 0 && spent <= 2.0e10, "FLOPs spent within budget: " + spent);
+        assertEquals("FLOPs budget spent", manifest.at("/training/stop_reason").asText());
+        for (JsonNode b : manifest.get("bundles")) {
+            assertTrue(b.get("sha256").asText().matches("[0-9a-f]{64}"), b.toString());
+        }
+        assertTrue(manifest.at("/platform/engine").asText().contains("2.7.1"), manifest.get("platform").toString());
+        JsonNode probes = json.readTree(run.resolve("probes.json").toFile());
+        for (String upstream : List.of("features", "random", "pretrained")) {
+            for (String task : List.of("phonemes", "speakers")) {
+                JsonNode cell = probes.at("/" + upstream + "/" + task);
+                assertTrue(cell.get("value").isNumber(), upstream + "/" + task + ": " + cell);
+                double sum = 0;
+                for (JsonNode w : cell.get("layer_weights")) {
+                    sum += w.asDouble();
+                }
+                assertEquals(1.0, sum, 1e-3, "layer weights sum to one");
+            }
+        }
+        String resolved = Files.readString(run.resolve("recipe.yaml"));
+        assertTrue(resolved.contains("[1.0.0,1.0.0]"), "plugins pinned to the versions used: " + resolved);
+        assertTrue(cli.out().contains("pretrained"), cli.out());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pretext.integration;
+
+import dev.pretext.api.PluginKind;
+import dev.pretext.core.UserError;
+import dev.pretext.core.plugins.InstalledPlugin;
+import dev.pretext.launcher.Host;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Version;
+import org.osgi.framework.VersionRange;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Boots the real Felix host on the real bundles of the distribution. */
+class HostTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void shippedBundlesOfferEveryKindOfPlugin() throws Exception {
+        Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
+        try (Host host = Host.start(Dist.system(), plugins)) {
+            List<InstalledPlugin> installed = host.registry().plugins();
+            Set<PluginKind> kinds = installed.stream().map(InstalledPlugin::kind)
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(PluginKind.class)));
+            assertEquals(EnumSet.allOf(PluginKind.class), kinds, "plugins: " + installed);
+            Set<String> types = installed.stream().map(p -> p.kind().id() + ":" + p.type()).collect(Collectors.toSet());
+            assertTrue(types.containsAll(Set.of("dataset:tts", "dataset:wavdir", "augmentation:speed",
+                    "augmentation:gain", "frontend:fbank", "encoder:transformer", "objective:mam", "probe:phonemes",
+                    "probe:speakers")), types.toString());
+            assertEquals(List.of(), host.registry().problems());
+        }
+    }
+
+    @Test
+    void twoVersionsSideBySideAreEachResolvedByRange() throws Exception {
+        Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
+        Path gain = Dist.bundle("pretext-augment-gain");
+        Dist.withVersion(gain, "1.1.0", plugins.resolve("pretext-augment-gain-1.1.0.jar"));
+        try (Host host = Host.start(Dist.system(), plugins)) {
+            var registry = host.registry();
+            assertEquals(new Version(1, 0, 0),
+                    registry.resolve(PluginKind.AUGMENTATION, "gain", new VersionRange("[1.0,1.1)")).version());
+            assertEquals(new Version(1, 1, 0),
+                    registry.resolve(PluginKind.AUGMENTATION, "gain", new VersionRange("[1.1,2.0)")).version());
+            assertEquals(new Version(1, 1, 0), registry.resolve(PluginKind.AUGMENTATION, "gain", null).version(),
+                    "without a range the newest wins");
+            UserError none = assertThrows(UserError.class,
+                    () -> registry.resolve(PluginKind.AUGMENTATION, "gain", new VersionRange("[2.0,3.0)")));
+            assertTrue(none.getMessage().contains("1.0.0") && none.getMessage().contains("1.1.0"), none.getMessage());
+        }
+    }
+
+    @Test
+    void aBundleReplacedInTheWatchedFolderIsPickedUpWithoutRestarting() throws Exception {
+        Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
+        Path gain = Dist.bundle("pretext-augment-gain");
+        Path dropped = plugins.resolve(gain.getFileName());
+        try (Host host = Host.start(Dist.system(), plugins)) {
+            var registry = host.registry();
+            assertEquals(new Version(1, 0, 0), registry.resolve(PluginKind.AUGMENTATION, "gain", null).version());
+
+            Dist.withVersion(gain, "1.0.1", dropped);
+            await(() -> registry.resolve(PluginKind.AUGMENTATION, "gain", null).version()
+                    .equals(new Version(1, 0, 1)), "replaced bundle (1.0.1) to be seen");
+
+            Files.delete(dropped);
+            await(() -> registry.plugins().stream().noneMatch(p -> p.type().equals("gain")),
+                    "removed bundle to disappear");
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // Not there yet.
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
