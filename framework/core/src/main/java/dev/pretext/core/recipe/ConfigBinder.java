@@ -56,7 +56,7 @@ public final class ConfigBinder {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            String key = join(path, e.getPropertyName());
+            String key = join(path, pathOf(e, false));
             throw recipe.error(key, "unknown key '" + e.getPropertyName() + "'",
                     "allowed here: " + allowed(e.getKnownPropertyIds()) + suggestion(e.getPropertyName(), e.getKnownPropertyIds()));
         } catch (ValueInstantiationException e) {

@@ -6,7 +6,7 @@ package dev.pretext.core.train;
  */
 public record LrSchedule(double peak, double warmupShare, String shape, long plannedSteps) {
     public double at(long step) {
-        long warm = Math.max(1, Math.round(warmupShare * plannedSteps));
+        long warm = Math.round(warmupShare * plannedSteps);
         if (step < warm) {
             return peak * (step + 1) / warm;
         }

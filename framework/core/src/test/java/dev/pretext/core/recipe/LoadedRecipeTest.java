@@ -1,0 +1,94 @@
+package dev.pretext.core.recipe;
+
+import dev.pretext.api.PluginKind;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoadedRecipeTest {
+    private static final Path FILE = Path.of("r.yaml");
+    private static final String GOOD = """
+            name: demo
+            seed: 7
+            budget: {flops: 2.0e13}
+            data:
+              train: {type: tts, minutes: 3}
+            augment:
+              - {type: speed, factors: [0.9, 1.1]}
+              - gain
+            frontend: fbank
+            encoder: {type: transformer, version: "[1.0,2.0)", preset: slim}
+            objective: {type: mam}
+            optim: {lr: 1.0e-3}
+            """;
+
+    @Test
+    void readsSectionsDefaultsAndPluginChoices() {
+        LoadedRecipe r = LoadedRecipe.parse(FILE, GOOD);
+        assertEquals("demo", r.recipe().name());
+        assertEquals(7L, r.recipe().seed());
+        assertEquals(2.0e13, r.recipe().budget().flops());
+        assertEquals(1.0e-3, r.recipe().optim().lr());
+        assertEquals(0.08, r.recipe().optim().warmup(), "default filled");
+        assertEquals(80.0, r.recipe().batch().seconds(), "default filled");
+        assertEquals("tts", r.train().type());
+        assertEquals(r.train(), r.probeData(), "probes default to the training data");
+        assertEquals(2, r.augment().size());
+        assertEquals("gain", r.augment().get(1).type(), "shorthand type");
+        assertEquals(PluginKind.ENCODER, r.encoder().kind());
+        assertTrue(r.encoder().range().includes(new org.osgi.framework.Version("1.5.0")));
+        assertEquals("slim", r.encoder().config().get("preset").asText());
+        assertNull(r.encoder().config().get("type"), "type and version are not plugin config");
+        assertNull(r.objective().range());
+    }
+
+    @Test
+    void errorsNameFileLineAndKey() {
+        RecipeError e = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, GOOD.replace("lr:", "lrr:")));
+        assertEquals(12, e.line());
+        assertEquals("optim.lrr", e.key());
+        assertTrue(e.getMessage().startsWith("r.yaml:12: optim.lrr: unknown key 'lrr'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'lr'"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndBadValuesAreLocated() {
+        RecipeError seed = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, GOOD.replace("seed: 7", "seed: [7]")));
+        assertEquals(2, seed.line());
+        assertTrue(seed.getMessage().contains("expected whole number"), seed.getMessage());
+
+        RecipeError budget = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("{flops: 2.0e13}", "{flops: 1, steps: 3}")));
+        assertEquals(3, budget.line());
+        assertTrue(budget.getMessage().contains("exactly one of flops, steps or hours"), budget.getMessage());
+
+        RecipeError version = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("\"[1.0,2.0)\"", "\"[one,two)\"")));
+        assertEquals("encoder.version", version.key());
+        assertEquals(10, version.line());
+    }
+
+    @Test
+    void missingSectionsSayWhatToAdd() {
+        RecipeError e = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("objective: {type: mam}\n", "")));
+        assertEquals("objective", e.key());
+        assertTrue(e.getMessage().contains("pretext plugins"), e.getMessage());
+        RecipeError typeless = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("{type: mam}", "{mask_prob: 0.1}")));
+        assertTrue(typeless.getMessage().contains("says no type"), typeless.getMessage());
+    }
+
+    @Test
+    void brokenYamlAndDuplicateKeysAreErrorsToo() {
+        RecipeError yaml = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, "name: [unclosed\n"));
+        assertTrue(yaml.getMessage().contains("not valid YAML"), yaml.getMessage());
+        RecipeError dup = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, GOOD + "seed: 8\n"));
+        assertTrue(dup.getMessage().contains("appears twice"), dup.getMessage());
+    }
+}
