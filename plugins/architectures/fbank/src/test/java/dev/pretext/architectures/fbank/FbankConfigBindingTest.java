@@ -1,0 +1,40 @@
+package dev.pretext.architectures.fbank;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recipe keys as the core binds them: snake_case, unknown keys rejected, no string-to-number coercion. */
+class FbankConfigBindingTest {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+
+    @Test
+    void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
+        FbankConfig c = MAPPER.readValue("{\"bins\": 40, \"frame_ms\": 20, \"shift_ms\": 8}", FbankConfig.class);
+        assertEquals(new FbankConfig(40, 20.0, 8.0, true), c);
+        assertEquals("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":true}",
+                MAPPER.writeValueAsString(MAPPER.readValue("{}", FbankConfig.class)));
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreRejected() {
+        assertThrows(UnrecognizedPropertyException.class,
+                () -> MAPPER.readValue("{\"frame_length\": 25}", FbankConfig.class));
+        ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
+                () -> MAPPER.readValue("{\"bins\": 2}", FbankConfig.class));
+        assertTrue(e.getCause().getMessage().startsWith("bins must be in [4, 256]"), e.getCause().getMessage());
+    }
+}
