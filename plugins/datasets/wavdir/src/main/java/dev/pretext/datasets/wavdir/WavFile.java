@@ -1,0 +1,204 @@
+package dev.pretext.datasets.wavdir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads RIFF/WAVE files: integer PCM of 8 (unsigned), 16, 24 or 32 bits and IEEE float of 32 or 64 bits, plain
+ * or WAVE_FORMAT_EXTENSIBLE, any channel count. Other chunks (LIST, fact, cue, ...) are skipped.
+ */
+final class WavFile {
+    static final int PCM = 1;
+    static final int IEEE_FLOAT = 3;
+    private static final int EXTENSIBLE = 0xFFFE;
+    private static final long UNKNOWN_SIZE = 0xFFFFFFFFL;
+
+    private WavFile() {
+    }
+
+    /** A file that cannot be used, with the reason in words a user can act on. */
+    static final class BadWavException extends IOException {
+        BadWavException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * What the header says, checked against the file.
+     *
+     * @param encoding   {@link #PCM} or {@link #IEEE_FLOAT}
+     * @param dataOffset where the first sample byte is
+     * @param frames     complete sample frames (one sample per channel) present in the file
+     */
+    record Header(int encoding, int channels, int sampleRate, int bitsPerSample, long dataOffset, long frames) {
+        int blockAlign() {
+            return channels * bitsPerSample / 8;
+        }
+
+        double seconds() {
+            return frames / (double) sampleRate;
+        }
+    }
+
+    static Header readHeader(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(ch);
+        }
+    }
+
+    private static Header readHeader(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            throw new BadWavException("empty file");
+        }
+        ByteBuffer riff = read(ch, 0, 12);
+        if (riff == null || !tag(riff, 8).equals("WAVE")) {
+            throw new BadWavException("not a WAV file (no RIFF/WAVE header)");
+        }
+        String kind = tag(riff, 0);
+        if (!kind.equals("RIFF")) {
+            throw new BadWavException(kind.equals("RIFX") || kind.equals("RF64")
+                    ? "unsupported WAV variant " + kind + " (convert it to a standard RIFF WAV)"
+                    : "not a WAV file (no RIFF/WAVE header)");
+        }
+        ByteBuffer fmt = null;
+        long pos = 12;
+        while (true) {
+            ByteBuffer chunk = read(ch, pos, 8);
+            if (chunk == null) {
+                throw new BadWavException(fmt == null ? "no fmt chunk" : "no data chunk");
+            }
+            String id = tag(chunk, 0);
+            long chunkSize = Integer.toUnsignedLong(chunk.getInt(4));
+            long body = pos + 8;
+            if (id.equals("fmt ")) {
+                if (chunkSize < 16) {
+                    throw new BadWavException("fmt chunk too short (" + chunkSize + " bytes)");
+                }
+                fmt = read(ch, body, (int) Math.min(chunkSize, 64));
+                if (fmt == null) {
+                    throw new BadWavException("truncated inside the fmt chunk");
+                }
+            } else if (id.equals("data")) {
+                if (fmt == null) {
+                    throw new BadWavException("the data chunk comes before the fmt chunk");
+                }
+                long available = size - body;
+                long dataBytes = chunkSize == UNKNOWN_SIZE ? available : chunkSize; // streamed: up to end of file
+                if (dataBytes > available) {
+                    throw new BadWavException("truncated: the data chunk declares " + dataBytes
+                            + " bytes but only " + available + " follow");
+                }
+                return format(fmt, body, dataBytes);
+            }
+            pos = body + chunkSize + (chunkSize & 1); // chunks are padded to even sizes
+        }
+    }
+
+    private static Header format(ByteBuffer fmt, long dataOffset, long dataBytes) throws BadWavException {
+        int tag = Short.toUnsignedInt(fmt.getShort(0));
+        int channels = Short.toUnsignedInt(fmt.getShort(2));
+        long rate = Integer.toUnsignedLong(fmt.getInt(4));
+        int blockAlign = Short.toUnsignedInt(fmt.getShort(12));
+        int bits = Short.toUnsignedInt(fmt.getShort(14));
+        if (tag == EXTENSIBLE) {
+            if (fmt.limit() < 40) {
+                throw new BadWavException("WAVE_FORMAT_EXTENSIBLE header too short");
+            }
+            tag = Short.toUnsignedInt(fmt.getShort(24)); // first two bytes of the sub-format GUID
+        }
+        if (channels == 0) {
+            throw new BadWavException("the header says 0 channels");
+        }
+        if (rate == 0 || rate > 1_000_000) {
+            throw new BadWavException("implausible sample rate " + rate + " Hz");
+        }
+        boolean supported = (tag == PCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32))
+                || (tag == IEEE_FLOAT && (bits == 32 || bits == 64));
+        if (!supported) {
+            throw new BadWavException("unsupported encoding: " + describe(tag) + ", " + bits
+                    + " bits (supported: PCM 8/16/24/32-bit, float 32/64-bit)");
+        }
+        if (blockAlign != channels * bits / 8) {
+            throw new BadWavException("inconsistent header: block align " + blockAlign + " for " + channels
+                    + " channels of " + bits + " bits");
+        }
+        long frames = dataBytes / blockAlign;
+        if (frames == 0) {
+            throw new BadWavException("no audio samples");
+        }
+        if (frames * channels > Integer.MAX_VALUE - 8) {
+            throw new BadWavException("too long to load at once (" + frames + " frames): split it into shorter files");
+        }
+        return new Header(tag, channels, (int) rate, bits, dataOffset, frames);
+    }
+
+    private static String describe(int tag) {
+        return switch (tag) {
+            case 2 -> "ADPCM";
+            case 6 -> "A-law";
+            case 7 -> "mu-law";
+            case 0x55 -> "MP3";
+            default -> tag == PCM ? "PCM" : tag == IEEE_FLOAT ? "float" : "format tag " + tag;
+        };
+    }
+
+    /** The audio as mono floats (the mean of the channels) at the file's own rate. */
+    static float[] readMono(Path file, Header h) throws IOException {
+        int bytesPerSample = h.bitsPerSample() / 8;
+        int n = (int) h.frames();
+        float[] mono = new float[n];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long length = (long) n * h.blockAlign();
+            ByteBuffer data = read(ch, h.dataOffset(), (int) length);
+            if (data == null) {
+                throw new BadWavException("truncated: the file changed or ended while reading");
+            }
+            float scale = 1f / h.channels();
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int c = 0; c < h.channels(); c++) {
+                    sum += sample(data, (i * h.channels() + c) * bytesPerSample, h);
+                }
+                mono[i] = (float) (sum * scale);
+            }
+        }
+        return mono;
+    }
+
+    private static double sample(ByteBuffer b, int at, Header h) {
+        if (h.encoding() == IEEE_FLOAT) {
+            return h.bitsPerSample() == 32 ? b.getFloat(at) : b.getDouble(at);
+        }
+        return switch (h.bitsPerSample()) {
+            case 8 -> ((b.get(at) & 0xff) - 128) / 128.0; // 8-bit WAV is unsigned
+            case 16 -> b.getShort(at) / 32768.0;
+            case 24 -> ((b.get(at) & 0xff) | ((b.get(at + 1) & 0xff) << 8) | (b.get(at + 2) << 16)) / 8388608.0;
+            default -> b.getInt(at) / 2147483648.0;
+        };
+    }
+
+    /** Exactly {@code length} bytes at {@code position}, little-endian, or null when the file ends first. */
+    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            int got = ch.read(b, position + b.position());
+            if (got < 0) {
+                return null;
+            }
+        }
+        return b.flip();
+    }
+
+    private static String tag(ByteBuffer b, int at) {
+        char[] c = new char[4];
+        for (int i = 0; i < 4; i++) {
+            c[i] = (char) (b.get(at + i) & 0xff);
+        }
+        return new String(c);
+    }
+}
