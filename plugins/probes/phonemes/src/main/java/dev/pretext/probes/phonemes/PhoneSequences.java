@@ -47,6 +47,39 @@ final class PhoneSequences {
         return out;
     }
 
+    /**
+     * A sliding majority vote over {@code width} frames (odd; 1 leaves the labels as they are). A frame
+     * classifier's isolated wrong frames would each become two insertions after collapsing; a decoder of
+     * frame posteriors removes such blips, and so does this, at a fraction of the cost. Ties keep the centre.
+     */
+    static List<String> smooth(List<String> labels, int width) {
+        if (width <= 1 || labels.size() < 2) {
+            return labels;
+        }
+        int half = width / 2;
+        List<String> out = new ArrayList<>(labels.size());
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int t = 0; t < labels.size(); t++) {
+            counts.clear();
+            int from = Math.max(0, t - half);
+            int to = Math.min(labels.size() - 1, t + half);
+            for (int k = from; k <= to; k++) {
+                counts.merge(labels.get(k), 1, Integer::sum);
+            }
+            String centre = labels.get(t);
+            String best = centre;
+            int bestCount = counts.get(centre);
+            for (var e : counts.entrySet()) {
+                if (e.getValue() > bestCount) {
+                    best = e.getKey();
+                    bestCount = e.getValue();
+                }
+            }
+            out.add(best);
+        }
+        return out;
+    }
+
     /** Frame predictions to a phone sequence: runs of one phone become one phone, then silence is dropped. */
     static List<String> collapse(List<String> framePredictions) {
         List<String> out = new ArrayList<>();

@@ -36,8 +36,8 @@ import java.util.TreeMap;
  * standardised on the training frames) feeds a linear (or one-hidden-layer) softmax classifier over the phones
  * seen in training, trained with Adam on CPU.
  *
- * <p>Headline metric: phone error rate. Each test utterance's labelled frames are classified, runs of one phone
- * collapse to one, silence is dropped, and the result is compared with the alignment's phone sequence (silence
+ * <p>Headline metric: phone error rate. Each test utterance's labelled frames are classified, smoothed by a
+ * majority vote over {@code smooth_frames} frames, runs of one phone collapse to one, silence is dropped, and the result is compared with the alignment's phone sequence (silence
  * dropped) by edit distance; PER = total edits / total reference phones. Frames whose centre lies in no phone are
  * neither trained on nor predicted.
  */
@@ -217,7 +217,8 @@ public final class PhonemesProbe implements Probe {
             }
             frames += labelled.length;
             List<String> reference = PhoneSequences.reference(example.utterance().phones());
-            edits += PhoneSequences.editDistance(PhoneSequences.collapse(predicted), reference);
+            edits += PhoneSequences.editDistance(
+                    PhoneSequences.collapse(PhoneSequences.smooth(predicted, config.smoothFrames())), reference);
             referencePhones += reference.size();
         }
         if (referencePhones == 0) {

@@ -27,6 +27,14 @@ class PhoneSequencesTest {
     }
 
     @Test
+    void smoothingRemovesBlipsShorterThanHalfTheWindowAndKeepsRealPhones() {
+        assertEquals(seq("a a a a a b b b b b"), PhoneSequences.smooth(seq("a a x a a b b b y b"), 5));
+        assertEquals(seq("a a b b"), PhoneSequences.smooth(seq("a a b b"), 1), "width 1 changes nothing");
+        // A three-frame phone survives a five-frame vote.
+        assertEquals(seq("a b a"), PhoneSequences.collapse(PhoneSequences.smooth(seq("a a a a b b b a a a a"), 5)));
+    }
+
+    @Test
     void collapseMergesRunsThenDropsSilence() {
         assertEquals(seq("a b a"), PhoneSequences.collapse(seq("sil a a b b sil a sil")));
         assertEquals(seq("a a"), PhoneSequences.collapse(seq("a a sil a")), "silence separates two a's");

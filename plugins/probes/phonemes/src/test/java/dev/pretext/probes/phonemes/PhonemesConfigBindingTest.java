@@ -23,9 +23,9 @@ class PhonemesConfigBindingTest {
 
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
-        assertEquals(new PhonemesConfig(3, 0.005, 256, 64),
+        assertEquals(new PhonemesConfig(3, 0.005, 256, 64, 5),
                 MAPPER.readValue("{\"epochs\": 3, \"batch_frames\": 256, \"hidden\": 64}", PhonemesConfig.class));
-        assertEquals("{\"epochs\":8,\"lr\":0.005,\"batch_frames\":512,\"hidden\":0}",
+        assertEquals("{\"epochs\":8,\"lr\":0.005,\"batch_frames\":512,\"hidden\":0,\"smooth_frames\":5}",
                 MAPPER.writeValueAsString(MAPPER.readValue("{}", PhonemesConfig.class)));
     }
 

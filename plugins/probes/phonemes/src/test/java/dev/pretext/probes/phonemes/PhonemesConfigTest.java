@@ -18,10 +18,10 @@ class PhonemesConfigTest {
 
     @Test
     void outOfRangeValuesAreRejectedByName() {
-        assertMessage("epochs must be in [1, 1000], got 0", () -> new PhonemesConfig(0, null, null, null));
-        assertMessage("lr must be in (0, 1], got -0.1", () -> new PhonemesConfig(null, -0.1, null, null));
-        assertMessage("batch_frames must be in [1, 65536], got 0", () -> new PhonemesConfig(null, null, 0, null));
-        assertMessage("hidden must be in [0, 8192]", () -> new PhonemesConfig(null, null, null, -1));
+        assertMessage("epochs must be in [1, 1000], got 0", () -> new PhonemesConfig(0, null, null, null, null));
+        assertMessage("lr must be in (0, 1], got -0.1", () -> new PhonemesConfig(null, -0.1, null, null, null));
+        assertMessage("batch_frames must be in [1, 65536], got 0", () -> new PhonemesConfig(null, null, 0, null, null));
+        assertMessage("hidden must be in [0, 8192]", () -> new PhonemesConfig(null, null, null, -1, null));
     }
 
     private static void assertMessage(String start, Runnable construct) {

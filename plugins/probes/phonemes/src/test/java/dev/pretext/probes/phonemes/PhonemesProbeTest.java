@@ -62,7 +62,7 @@ class PhonemesProbeTest {
 
     @Test
     void sameSeedSameResult() {
-        PhonemesConfig config = new PhonemesConfig(2, null, null, 16);
+        PhonemesConfig config = new PhonemesConfig(2, null, null, 16, null);
         ProbeResult first = new PhonemesProbe(config).run(corpus(false, 3));
         ProbeResult second = new PhonemesProbe(config).run(corpus(false, 3));
         ProbeResult otherSeed = new PhonemesProbe(config).run(corpus(false, 4));
@@ -76,7 +76,7 @@ class PhonemesProbeTest {
 
     @Test
     void aHiddenLayerHeadAlsoLearns() {
-        ProbeResult result = new PhonemesProbe(new PhonemesConfig(null, null, null, 64)).run(corpus(false, 1));
+        ProbeResult result = new PhonemesProbe(new PhonemesConfig(null, null, null, 64, null)).run(corpus(false, 1));
         assertTrue(result.value() < 0.2, "PER " + result.value());
         assertEquals(INFORMATIVE_LAYER, argMax(result.layerWeights()));
     }

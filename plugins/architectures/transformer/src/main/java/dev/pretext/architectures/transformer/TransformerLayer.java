@@ -1,0 +1,99 @@
+package dev.pretext.architectures.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One pre-LN Transformer layer: {@code x + Attention(LN(x))}, then {@code x + FFN(LN(x))} with a GELU FFN.
+ * Inputs: hidden states [B, T, D] and an additive key bias [B, 1, 1, T] (0 for real keys, a large negative
+ * number for padded keys). Written by hand because DJL's TransformerEncoderBlock uses BatchNorm and adds the
+ * raw input in both residuals.
+ */
+final class TransformerLayer extends AbstractBlock {
+    private final int dim;
+    private final int heads;
+    private final int ffnDim;
+    private final float dropout;
+    private final LayerNorm attentionNorm;
+    private final Linear qkv;
+    private final Linear attentionOutput;
+    private final LayerNorm ffnNorm;
+    private final Linear ffnIn;
+    private final Linear ffnOut;
+
+    TransformerLayer(int dim, int heads, int ffnDim, float dropout) {
+        this.dim = dim;
+        this.heads = heads;
+        this.ffnDim = ffnDim;
+        this.dropout = dropout;
+        // axis 2 of [B, T, D]: normalise each frame on its own (DJL's default would span T and D).
+        attentionNorm = addChildBlock("attention_norm", LayerNorm.builder().axis(2).build());
+        qkv = addChildBlock("attention_qkv", Linear.builder().setUnits(3L * dim).build());
+        attentionOutput = addChildBlock("attention_output", Linear.builder().setUnits(dim).build());
+        ffnNorm = addChildBlock("ffn_norm", LayerNorm.builder().axis(2).build());
+        ffnIn = addChildBlock("ffn_in", Linear.builder().setUnits(ffnDim).build());
+        ffnOut = addChildBlock("ffn_out", Linear.builder().setUnits(dim).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray keyBias = inputs.get(1);
+        long batch = x.getShape().get(0);
+        long frames = x.getShape().get(1);
+        int headDim = dim / heads;
+
+        NDArray normed = attentionNorm.forward(ps, new NDList(x), training).head();
+        NDArray projected = qkv.forward(ps, new NDList(normed), training).head();
+        // [B, T, 3D] -> [3, B, H, T, dh]: one matmul for q, k and v, then split by a view.
+        NDArray split = projected.reshape(batch, frames, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+        NDArray queries = split.get(0).mul((float) (1.0 / Math.sqrt(headDim)));
+        NDArray keys = split.get(1);
+        NDArray values = split.get(2);
+        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).add(keyBias);
+        // A finite bias (not -inf) keeps rows whose keys are all padding finite: they become a uniform average.
+        NDArray weights = drop(scores.softmax(3), training);
+        NDArray context = weights.matMul(values).transpose(0, 2, 1, 3).reshape(batch, frames, dim);
+        NDArray attended = attentionOutput.forward(ps, new NDList(context), training).head();
+        NDArray afterAttention = x.add(drop(attended, training));
+
+        NDArray ffnInput = ffnNorm.forward(ps, new NDList(afterAttention), training).head();
+        NDArray hidden = Activation.gelu(ffnIn.forward(ps, new NDList(ffnInput), training).head());
+        NDArray ffnResult = ffnOut.forward(ps, new NDList(hidden), training).head();
+        return new NDList(afterAttention.add(drop(ffnResult, training)));
+    }
+
+    private NDArray drop(NDArray x, boolean training) {
+        if (!training || dropout == 0f) {
+            return x;
+        }
+        return Dropout.dropout(x, dropout, true).head();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[]{inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape hidden = inputShapes[0];
+        attentionNorm.initialize(manager, dataType, hidden);
+        qkv.initialize(manager, dataType, hidden);
+        attentionOutput.initialize(manager, dataType, hidden);
+        ffnNorm.initialize(manager, dataType, hidden);
+        ffnIn.initialize(manager, dataType, hidden);
+        ffnOut.initialize(manager, dataType, new Shape(hidden.get(0), hidden.get(1), ffnDim));
+    }
+}

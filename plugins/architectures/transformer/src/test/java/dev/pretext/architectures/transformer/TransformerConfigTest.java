@@ -1,0 +1,102 @@
+package dev.pretext.architectures.transformer;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TransformerConfigTest {
+    /** Bound the way the core binds plugin configs. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    @Test
+    void presetsFillTheShape() {
+        TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null);
+        assertEquals(12, slim.layers());
+        assertEquals(384, slim.dim());
+        assertEquals(8, slim.heads());
+        assertEquals(768, slim.ffn());
+        assertEquals(0.0, slim.dropout());
+
+        TransformerConfig small = new TransformerConfig("small", null, null, null, null, null);
+        assertEquals(3, small.layers());
+        assertEquals(768, small.dim());
+        assertEquals(12, small.heads());
+        assertEquals(3072, small.ffn());
+
+        TransformerConfig base = new TransformerConfig("base", null, null, null, null, null);
+        assertEquals(12, base.layers());
+        assertEquals(768, base.dim());
+
+        TransformerConfig tiny = new TransformerConfig("tiny", null, null, null, null, null);
+        assertEquals(4, tiny.layers());
+        assertEquals(128, tiny.dim());
+        assertEquals(4, tiny.heads());
+        assertEquals(256, tiny.ffn());
+    }
+
+    @Test
+    void explicitKeysOverrideThePreset() {
+        TransformerConfig c = new TransformerConfig("slim", 6, null, 6, null, 0.1);
+        assertEquals(6, c.layers());
+        assertEquals(384, c.dim());
+        assertEquals(6, c.heads());
+        assertEquals(768, c.ffn());
+        assertEquals(0.1, c.dropout());
+        assertEquals(64, c.headDim());
+    }
+
+    @Test
+    void withoutPresetAllFourAreRequired() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerConfig(null, 4, 128, null, null, null));
+        assertTrue(e.getMessage().contains("missing heads, ffn"), e.getMessage());
+        assertTrue(e.getMessage().contains("slim"), e.getMessage());
+        TransformerConfig c = new TransformerConfig(null, 2, 64, 4, 96, null);
+        assertNull(c.preset());
+        assertEquals(16, c.headDim());
+    }
+
+    @Test
+    void headsMustDivideDimAndTheMessageListsValidCounts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerConfig("slim", null, null, 5, null, null));
+        assertTrue(e.getMessage().contains("heads must divide dim=384"), e.getMessage());
+        assertTrue(e.getMessage().contains("1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 384"), e.getMessage());
+    }
+
+    @Test
+    void rejectsBadValues() {
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("huge", null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", 0, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", null, null, null, -1, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerConfig("tiny", null, null, null, null, 1.0));
+        assertTrue(e.getMessage().startsWith("dropout must be in [0, 1)"), e.getMessage());
+    }
+
+    @Test
+    void bindsFromSnakeCaseAndWritesTheResolvedShapeBack() throws Exception {
+        TransformerConfig c = MAPPER.readValue("{\"preset\": \"slim\", \"heads\": 6}", TransformerConfig.class);
+        assertEquals(12, c.layers());
+        assertEquals(6, c.heads());
+        JsonNode written = MAPPER.valueToTree(c);
+        assertEquals(12, written.get("layers").asInt());
+        assertEquals(384, written.get("dim").asInt());
+        assertEquals(768, written.get("ffn").asInt());
+        assertEquals(0.0, written.get("dropout").asDouble());
+        // What is written back binds to the same config.
+        assertEquals(c, MAPPER.treeToValue(written, TransformerConfig.class));
+        assertThrows(Exception.class, () -> MAPPER.readValue("{\"preset\": \"slim\", \"layer\": 3}", TransformerConfig.class));
+    }
+}

@@ -1,0 +1,242 @@
+package dev.pretext.architectures.transformer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.model.EncoderOutput;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the encoder on real libtorch. */
+class TransformerEncoderTest {
+    private static final int FEATURES = 20;
+    private static final FeatureSpec SPEC = new FeatureSpec(FEATURES, 100);
+    private static final TransformerConfig SMALL = new TransformerConfig(null, 2, 32, 4, 64, null);
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private TransformerEncoder build(TransformerConfig config, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        TransformerEncoder encoder = new TransformerEncoder(config, SPEC);
+        encoder.initialize(manager, SPEC);
+        return encoder;
+    }
+
+    /** Gaussian features, deterministic per seed. */
+    private static float[] randomFeatures(int count, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[count];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble()));
+        }
+        return x;
+    }
+
+    private static float[] validMask(int frames, int... lengths) {
+        float[] valid = new float[lengths.length * frames];
+        for (int b = 0; b < lengths.length; b++) {
+            for (int t = 0; t < lengths[b]; t++) {
+                valid[b * frames + t] = 1f;
+            }
+        }
+        return valid;
+    }
+
+    @Test
+    void hiddenStatesHaveTheDocumentedShapesAndPaddingIsZero() {
+        TransformerEncoder encoder = build(SMALL, 1);
+        int batch = 3;
+        int frames = 17;
+        int[] lengths = {17, 9, 0};
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(randomFeatures(batch * frames * FEATURES, 3), new Shape(batch, frames, FEATURES));
+            NDArray valid = step.create(validMask(frames, lengths), new Shape(batch, frames));
+            EncoderOutput out = encoder.forward(ps, features, valid, false);
+            assertEquals(SMALL.layers() + 1, out.hiddenStates().size());
+            assertEquals(encoder.layers() + 1, out.hiddenStates().size());
+            for (NDArray h : out.hiddenStates()) {
+                assertEquals(new Shape(batch, frames, SMALL.dim()), h.getShape());
+                float[] values = h.toFloatArray();
+                for (int b = 0; b < batch; b++) {
+                    for (int t = 0; t < frames; t++) {
+                        for (int d = 0; d < SMALL.dim(); d++) {
+                            float v = values[(b * frames + t) * SMALL.dim() + d];
+                            assertTrue(Float.isFinite(v), "non-finite value at row " + b + " frame " + t);
+                            if (t >= lengths[b]) {
+                                assertTrue(v == 0f, "padded frame " + t + " of row " + b + " is " + v);
+                            }
+                        }
+                    }
+                }
+            }
+            // The final norm makes each real frame of the last state zero-mean across units (gain 1, shift 0).
+            float[] last = out.last().toFloatArray();
+            double mean = 0;
+            for (int d = 0; d < SMALL.dim(); d++) {
+                mean += last[d];
+            }
+            assertEquals(0.0, mean / SMALL.dim(), 1e-5);
+        }
+    }
+
+    @Test
+    void paddingDoesNotLeakIntoRealFrames() {
+        TransformerEncoder encoder = build(SMALL, 2);
+        ParameterStore ps = new ParameterStore(manager, false);
+        int shortLength = 11;
+        int frames = 23;
+        float[] shortUtterance = randomFeatures(shortLength * FEATURES, 5);
+        float[] other = randomFeatures(frames * FEATURES, 6);
+        // Row 0: the short utterance followed by garbage in the padding; row 1: a full-length utterance.
+        float[] garbage = randomFeatures(frames * FEATURES, 7);
+        float[] batch = new float[2 * frames * FEATURES];
+        System.arraycopy(garbage, 0, batch, 0, frames * FEATURES);
+        System.arraycopy(shortUtterance, 0, batch, 0, shortLength * FEATURES);
+        System.arraycopy(other, 0, batch, frames * FEATURES, frames * FEATURES);
+
+        try (NDManager step = manager.newSubManager()) {
+            EncoderOutput alone = encoder.forward(ps,
+                    step.create(shortUtterance, new Shape(1, shortLength, FEATURES)),
+                    step.create(validMask(shortLength, shortLength), new Shape(1, shortLength)), false);
+            NDArray batchFeatures = step.create(batch, new Shape(2, frames, FEATURES));
+            EncoderOutput padded = encoder.forward(ps, batchFeatures,
+                    step.create(validMask(frames, shortLength, frames), new Shape(2, frames)), false);
+            // The same batch with the padding treated as real: shows the comparison is sensitive to leaks.
+            EncoderOutput leaky = encoder.forward(ps, batchFeatures,
+                    step.create(validMask(frames, frames, frames), new Shape(2, frames)), false);
+            for (int layer = 0; layer <= SMALL.layers(); layer++) {
+                float[] expected = alone.hiddenStates().get(layer).toFloatArray();
+                float[] actual = padded.hiddenStates().get(layer).get("0, :" + shortLength).toFloatArray();
+                assertTrue(maxAbsDiff(expected, actual) < 1e-4,
+                        "layer " + layer + " differs by " + maxAbsDiff(expected, actual));
+                if (layer > 0) {
+                    float[] leaked = leaky.hiddenStates().get(layer).get("0, :" + shortLength).toFloatArray();
+                    assertTrue(maxAbsDiff(expected, leaked) > 1e-3, "garbage in the padding made no difference");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameModelAndOutputs() {
+        float[] input = randomFeatures(2 * 13 * FEATURES, 11);
+        float[] a = lastState(build(SMALL, 42), input);
+        float[] b = lastState(build(SMALL, 42), input);
+        float[] c = lastState(build(SMALL, 43), input);
+        assertArrayEquals(a, b);
+        assertTrue(maxAbsDiff(a, c) > 1e-3, "a different seed gave the same model");
+    }
+
+    private float[] lastState(TransformerEncoder encoder, float[] input) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(input, new Shape(2, 13, FEATURES));
+            NDArray valid = step.create(validMask(13, 13, 8), new Shape(2, 13));
+            return encoder.forward(ps, features, valid, false).last().toFloatArray();
+        }
+    }
+
+    @Test
+    void gradientsReachEveryParameterIncludingTheInputProjection() {
+        TransformerEncoder encoder = build(SMALL, 3);
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(randomFeatures(2 * 9 * FEATURES, 13), new Shape(2, 9, FEATURES));
+            NDArray valid = step.create(validMask(9, 9, 5), new Shape(2, 9));
+            NDArray target = step.create(randomFeatures(2 * 9 * SMALL.dim(), 14), new Shape(2, 9, SMALL.dim()));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                EncoderOutput out = encoder.forward(ps, features, valid, true);
+                NDArray loss = out.last().sub(target).square().mean();
+                collector.backward(loss);
+            }
+            boolean sawInputProjection = false;
+            for (Pair<String, Parameter> p : encoder.block().getParameters()) {
+                NDArray grad = p.getValue().getArray().getGradient();
+                double size = grad.abs().sum().getFloat();
+                assertTrue(size > 0, "no gradient reached " + p.getKey());
+                sawInputProjection |= p.getKey().contains("input_projection");
+                grad.close();
+            }
+            assertTrue(sawInputProjection);
+        }
+    }
+
+    @Test
+    void dropoutActsOnlyWhenTraining() {
+        TransformerConfig withDropout = new TransformerConfig(null, 2, 32, 4, 64, 0.3);
+        TransformerEncoder encoder = build(withDropout, 4);
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(randomFeatures(2 * 8 * FEATURES, 21), new Shape(2, 8, FEATURES));
+            NDArray valid = step.create(validMask(8, 8, 8), new Shape(2, 8));
+            float[] eval1 = encoder.forward(ps, features, valid, false).last().toFloatArray();
+            float[] eval2 = encoder.forward(ps, features, valid, false).last().toFloatArray();
+            float[] train = encoder.forward(ps, features, valid, true).last().toFloatArray();
+            assertArrayEquals(eval1, eval2);
+            assertTrue(maxAbsDiff(eval1, train) > 1e-3, "dropout had no effect in training");
+        }
+    }
+
+    @Test
+    void parameterCountMatchesTheBuiltBlock() {
+        for (TransformerConfig config : new TransformerConfig[]{SMALL,
+                new TransformerConfig("tiny", null, null, null, null, null),
+                new TransformerConfig(null, 1, 12, 3, 20, null)}) {
+            TransformerEncoder encoder = build(config, 5);
+            long built = 0;
+            for (Parameter p : encoder.block().getParameters().values()) {
+                built += p.getArray().size();
+            }
+            assertEquals(built, TransformerEncoder.parameterCount(config, FEATURES), config.toString());
+        }
+    }
+
+    @Test
+    void rejectsFeaturesOfTheWrongWidth() {
+        TransformerEncoder encoder = build(SMALL, 6);
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.zeros(new Shape(1, 4, FEATURES + 1));
+            NDArray valid = step.ones(new Shape(1, 4));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> encoder.forward(ps, features, valid, false));
+            assertTrue(e.getMessage().contains("[batch, frames, " + FEATURES + "]"), e.getMessage());
+            assertFalse(e.getMessage().isBlank());
+        }
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}
