@@ -75,6 +75,7 @@ public final class StepTimeBenchmark {
                     }
                 }
             }
+            System.out.println("  steps (ms): " + Arrays.toString(Arrays.stream(millis).map(Math::round).toArray()));
             Arrays.sort(millis);
             double matmulRate = matmulGflops(manager);
             FlopCount flops = encoder.flops(batch, frames);
