@@ -75,6 +75,22 @@ public final class AdamW {
         }
     }
 
+    /** Names of the parameters whose gradients hold NaN or infinity, for diagnosing a diverged step. */
+    public List<String> nonFiniteGradients(NDManager scratch) {
+        List<String> names = new ArrayList<>();
+        try (NDManager tmp = scratch.newSubManager()) {
+            for (Parameter p : parameters) {
+                NDArray grad = p.getArray().getGradient();
+                grad.attach(tmp);
+                float sum = grad.abs().sum().getFloat();
+                if (!Float.isFinite(sum)) {
+                    names.add(p.getId() + " " + p.getArray().getShape());
+                }
+            }
+        }
+        return names;
+    }
+
     public long step() {
         return step;
     }

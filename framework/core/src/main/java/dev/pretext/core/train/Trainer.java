@@ -161,7 +161,8 @@ public final class Trainer {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             ObjectiveResult result = objective.forward(batch, call, store, meter, true);
                             NDArray loss = result.loss();
-                            gc.backward(accumulate > 1 ? loss.div(accumulate) : loss);
+                            // An array, not div(Number): DJL frees Number operands before autograd is done with them.
+                            gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
                             float lv = loss.getFloat();
                             if (!Float.isFinite(lv)) {
                                 throw new UserError("the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
@@ -186,8 +187,9 @@ public final class Trainer {
                 }
                 double gradNorm = optimizer.gradientNorm(manager);
                 if (!Double.isFinite(gradNorm)) {
-                    throw new UserError("gradients became " + gradNorm + " at step " + step + "; lower optim.lr (now "
-                            + optim.lr() + ") or optim.clip, then start again");
+                    throw new UserError("gradients became " + gradNorm + " at step " + step + " in "
+                            + optimizer.nonFiniteGradients(manager) + "; lower optim.lr (now " + optim.lr()
+                            + "), check the features' scale (e.g. the frontend's normalisation), then start again");
                 }
                 double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
                 optimizer.update(lr, scale, manager);

@@ -58,7 +58,10 @@ final class TransformerLayer extends AbstractBlock {
         NDArray projected = qkv.forward(ps, new NDList(normed), training).head();
         // [B, T, 3D] -> [3, B, H, T, dh]: one matmul for q, k and v, then split by a view.
         NDArray split = projected.reshape(batch, frames, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
-        NDArray queries = split.get(0).mul((float) (1.0 / Math.sqrt(headDim)));
+        // The scale is an array owned by the step's manager, never mul(Number): DJL frees a Number operand's
+        // memory right after the op, while autograd still needs it for the backward pass (garbage gradients).
+        NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
+        NDArray queries = split.get(0).mul(scale);
         NDArray keys = split.get(1);
         NDArray values = split.get(2);
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).add(keyBias);

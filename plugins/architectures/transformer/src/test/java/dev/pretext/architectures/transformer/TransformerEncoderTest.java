@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.EncoderOutput;
+import dev.pretext.testkit.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +185,45 @@ class TransformerEncoderTest {
                 grad.close();
             }
             assertTrue(sawInputProjection);
+        }
+    }
+
+    /** The gradient of every parameter, flattened, after one forward and backward pass. */
+    private float[] gradients(TransformerEncoder encoder, boolean collectGarbageBeforeBackward) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(randomFeatures(2 * 9 * FEATURES, 13), new Shape(2, 9, FEATURES));
+            NDArray valid = step.create(validMask(9, 9, 5), new Shape(2, 9));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = encoder.forward(ps, features, valid, true).last().square().mean();
+                Object junk = collectGarbageBeforeBackward ? NativeMemory.collectAndReuse() : null;
+                collector.backward(loss);
+            }
+            java.util.List<Float> all = new java.util.ArrayList<>();
+            for (Pair<String, Parameter> p : encoder.block().getParameters()) {
+                try (NDArray grad = p.getValue().getArray().getGradient()) {
+                    for (float g : grad.toFloatArray()) {
+                        all.add(g);
+                    }
+                    grad.subi(grad);
+                }
+            }
+            float[] out = new float[all.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = all.get(i);
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void gradientsDoNotDependOnWhenTheGarbageCollectorRuns() {
+        // DJL frees the operand of op(Number) right after the op while autograd still holds it; an encoder
+        // that used mul(Number) on the gradient path produced garbage gradients whenever GC ran in between.
+        TransformerEncoder encoder = build(SMALL, 3);
+        float[] quiet = gradients(encoder, false);
+        for (int round = 0; round < 3; round++) {
+            assertArrayEquals(quiet, gradients(encoder, true), "gradients changed after a garbage collection");
         }
     }
 

@@ -115,8 +115,10 @@ public final class MamObjective implements Objective {
         NDArray binSelected = manager.create(plan.binSelected(), new Shape(size, 1, featureDim));
         NDArray validColumn = batch.valid().reshape(size, frames, 1);
         NDArray weights = frameSelected.maximum(binSelected).mul(validColumn);
-        NDArray loss = prediction.sub(features).abs().mul(weights).sum()
-                .div((float) Math.max(1, plan.lossWeight()));
+        // Divide by an array the batch's manager owns, not by a Number: DJL frees a Number operand right after
+        // the op although autograd keeps using it in the backward pass.
+        NDArray count = manager.create((float) Math.max(1, plan.lossWeight()));
+        NDArray loss = prediction.sub(features).abs().mul(weights).sum().div(count);
 
         // the head is trained whenever the step is: forward + backward then, forward only in evaluation
         meter.record(headFlops(size, frames), training);

@@ -23,6 +23,7 @@ import dev.pretext.testkit.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import dev.pretext.testkit.NativeMemory;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -249,6 +251,43 @@ class MamObjectiveTest {
             assertTrue(Float.isFinite(last), "loss became " + last + " at step " + i);
         }
         assertTrue(last < 0.5f * first, "loss went from " + first + " to " + last);
+    }
+
+    /** Gradients of every parameter after one pass; optionally with a garbage collection before backward. */
+    private float[] gradients(Model model, boolean collectGarbageBeforeBackward) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        List<Float> all = new ArrayList<>();
+        try (NDManager step = manager.newSubManager()) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                ObjectiveResult result = model.objective().forward(batch(step, features, 6), call(model, ps, true),
+                        ps, new RecordingMeter(), true);
+                Object junk = collectGarbageBeforeBackward ? NativeMemory.collectAndReuse() : null;
+                collector.backward(result.loss());
+            }
+            for (Parameter p : model.parameters()) {
+                try (NDArray grad = p.getArray().getGradient()) {
+                    for (float g : grad.toFloatArray()) {
+                        all.add(g);
+                    }
+                    grad.subi(grad);
+                }
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+
+    @Test
+    void gradientsDoNotDependOnWhenTheGarbageCollectorRuns() {
+        // The loss is divided by an array, not a Number: DJL frees Number operands before autograd is done.
+        Model model = build(1, new MamConfig(null, null, null, null));
+        float[] quiet = gradients(model, false);
+        for (int round = 0; round < 3; round++) {
+            assertArrayEquals(quiet, gradients(model, true), "gradients changed after a garbage collection");
+        }
     }
 
     /** Forward, backward and an Adam update on the same batch and masks (the mask stream is reseeded). */
