@@ -48,6 +48,9 @@ public final class Host implements AutoCloseable {
      */
     public static Host start(Path systemDir, Path pluginsDir) {
         initialiseEngine();
+        // FileInstall names bundles by normalised URI; compare like with like.
+        pluginsDir = pluginsDir.toAbsolutePath().normalize();
+        systemDir = systemDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(pluginsDir)) {
             throw new UserError("plugins folder " + pluginsDir + " does not exist; build the distribution with "
                     + "./pretext (or mvn package) or pass --plugins DIR");
@@ -78,7 +81,7 @@ public final class Host implements AutoCloseable {
                     b.start();
                 }
             }
-            Host host = new Host(felix, storage, pluginsDir.toAbsolutePath());
+            Host host = new Host(felix, storage, pluginsDir);
             host.awaitPlugins(15_000);
             return host;
         } catch (IOException e) {

@@ -76,7 +76,7 @@ public final class Main implements Runnable {
     static Path dist() {
         String prop = System.getProperty("pretext.dist");
         if (prop != null) {
-            return Path.of(prop).toAbsolutePath();
+            return Path.of(prop).toAbsolutePath().normalize();
         }
         try {
             Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -23,14 +23,21 @@ public final class FeaturePipeline {
     private final Frontend frontend;
     private final double maxSeconds;
     private final long seed;
+    private final FeatureStats normalisation;
 
+    /** @param normalisation global feature statistics to normalise with, or null for the frontend's raw output */
     public FeaturePipeline(Dataset dataset, List<Augmentation> augmentations, Frontend frontend, double maxSeconds,
-                           long seed) {
+                           long seed, FeatureStats normalisation) {
         this.dataset = dataset;
         this.augmentations = List.copyOf(augmentations);
         this.frontend = frontend;
         this.maxSeconds = maxSeconds;
         this.seed = seed;
+        this.normalisation = normalisation;
+    }
+
+    private Features normalise(Features f) {
+        return normalisation == null ? f : normalisation.apply(f);
     }
 
     /** Training view: cropped and augmented, different per epoch. */
@@ -45,11 +52,16 @@ public final class FeaturePipeline {
         for (Augmentation a : augmentations) {
             w = a.apply(w, rng.split());
         }
-        return frontend.extract(w);
+        return normalise(frontend.extract(w));
     }
 
     /** Evaluation view: the whole utterance, no augmentation. */
     public Features clean(Utterance u) {
+        return normalise(frontend.extract(load(u)));
+    }
+
+    /** The frontend's output before any normalisation, for estimating statistics. */
+    public Features raw(Utterance u) {
         return frontend.extract(load(u));
     }
 

@@ -118,12 +118,16 @@ public final class ConfigBinder {
                 .collect(Collectors.joining(", "));
     }
 
-    /** "did you mean" for a near miss (edit distance at most 2). */
+    /** "did you mean" for a near miss: edit distance at most 2, or one word the start of the other. */
     static String suggestion(String wrong, Collection<Object> known) {
         String best = null;
         int bestDistance = 3;
         for (Object k : known) {
-            int d = Strings.editDistance(wrong, String.valueOf(k));
+            String key = String.valueOf(k);
+            int d = Strings.editDistance(wrong, key);
+            if (Math.min(wrong.length(), key.length()) >= 3 && (wrong.startsWith(key) || key.startsWith(wrong))) {
+                d = Math.min(d, 2);
+            }
             if (d < bestDistance) {
                 bestDistance = d;
                 best = String.valueOf(k);

@@ -10,8 +10,8 @@ import java.util.List;
  * resolved {@code recipe.yaml}.
  */
 public record Recipe(String name, Long seed, Budget budget, Data data, List<JsonNode> augment, JsonNode frontend,
-                     JsonNode encoder, JsonNode objective, Optim optim, Batch batch, Checkpoint checkpoint,
-                     Probes probes) {
+                     FeatureNorm featureNorm, JsonNode encoder, JsonNode objective, Optim optim, Batch batch,
+                     Checkpoint checkpoint, Probes probes) {
     public Recipe {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("every recipe needs a name (it names the run folder)");
@@ -24,6 +24,29 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         optim = optim == null ? new Optim(null, null, null, null, null, null, null, null, null) : optim;
         batch = batch == null ? new Batch(null, null, null, null) : batch;
         checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
+        featureNorm = featureNorm == null ? new FeatureNorm(null, null) : featureNorm;
+    }
+
+    /**
+     * How the frontend's features are normalised before the encoder (and the probes) see them.
+     *
+     * @param mode       {@code global}: per-dimension mean and deviation over a sample of the training data
+     *                   (kept in the run folder); {@code none}: the frontend's output as it is
+     * @param utterances how many training utterances the statistics are estimated from
+     */
+    public record FeatureNorm(String mode, Integer utterances) {
+        public static final List<String> MODES = List.of("global", "none");
+
+        public FeatureNorm {
+            mode = mode == null ? "global" : mode;
+            utterances = utterances == null ? 500 : utterances;
+            if (!MODES.contains(mode)) {
+                throw new IllegalArgumentException("mode '" + mode + "' is not one of " + MODES);
+            }
+            if (utterances < 1) {
+                throw new IllegalArgumentException("utterances must be >= 1, got " + utterances);
+            }
+        }
     }
 
     /** How much compute the run may spend; exactly one limit. */

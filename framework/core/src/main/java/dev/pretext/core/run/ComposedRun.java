@@ -93,6 +93,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         ArrayNode aug = root.putArray("augment");
         augment.forEach(a -> aug.add(component(a)));
         root.set("frontend", component(frontend));
+        root.set("feature_norm", ConfigBinder.MAPPER.valueToTree(r.featureNorm()));
         root.set("encoder", component(encoder));
         root.set("objective", component(objective));
         root.set("optim", ConfigBinder.MAPPER.valueToTree(r.optim()));

@@ -11,6 +11,7 @@ import dev.pretext.api.probe.Probe;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
@@ -77,8 +78,9 @@ public final class TrainingRun {
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
                 run.objective().plugin().type()));
         List<Augmentation> augs = run.augment().stream().map(Composed::instance).toList();
+        FeatureStats stats = featureStats(run, trainUtterances, runDir, options.resume(), console);
         FeaturePipeline trainPipeline = new FeaturePipeline(run.train().instance(), augs, run.frontend().instance(),
-                r.batch().maxUtteranceSeconds(), r.seed());
+                r.batch().maxUtteranceSeconds(), r.seed(), stats);
         BatchPlanner planner = new BatchPlanner(trainUtterances, r.batch().seconds(), r.batch().maxUtteranceSeconds(),
                 r.seed());
 
@@ -113,7 +115,7 @@ public final class TrainingRun {
 
             ProbeTable table = null;
             if (!run.probes().isEmpty()) {
-                table = probe(run, encoder, manager, console);
+                table = probe(run, encoder, stats, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
@@ -122,11 +124,12 @@ public final class TrainingRun {
     }
 
     /** Probes the trained encoder and the recipe's baselines on the probe data. */
-    static ProbeTable probe(ComposedRun run, Encoder trained, NDManager manager, Console console) {
+    static ProbeTable probe(ComposedRun run, Encoder trained, FeatureStats stats, NDManager manager,
+                            Console console) {
         Recipe r = run.recipe();
         Recipe.Probes probing = run.loaded().probing();
         FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
-                Double.MAX_VALUE, r.seed());
+                Double.MAX_VALUE, r.seed(), stats);
         ProbeRunner runner = new ProbeRunner(run.probeData().instance(), clean, probing.testShare(), r.seed(), console);
         List<ProbeRunner.Upstream> upstreams = new ArrayList<>();
         if (probing.baselines().contains("features")) {
@@ -144,6 +147,34 @@ public final class TrainingRun {
             probes.put(p.plugin().type(), p.instance());
         }
         return runner.run(upstreams, probes);
+    }
+
+    /**
+     * Global feature statistics from the training data, or null when the recipe asks for none. Written to the
+     * run folder and read back on resume, so a resumed run normalises exactly as it started.
+     */
+    static FeatureStats featureStats(ComposedRun run, List<Utterance> train, Path runDir, boolean resume,
+                                     Console console) {
+        Recipe.FeatureNorm norm = run.recipe().featureNorm();
+        if (norm.mode().equals("none")) {
+            return null;
+        }
+        Path file = runDir.resolve("feature_stats.json");
+        try {
+            if (resume && Files.exists(file)) {
+                return Json.MAPPER.readValue(file.toFile(), FeatureStats.class);
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + " (" + e.getMessage() + "); delete it to recompute it");
+        }
+        FeaturePipeline raw = new FeaturePipeline(run.train().instance(), List.of(), run.frontend().instance(),
+                Double.MAX_VALUE, run.recipe().seed(), null);
+        long t0 = System.nanoTime();
+        FeatureStats stats = FeatureStats.estimate(train, raw::raw, norm.utterances(), run.recipe().seed());
+        console.line(String.format(Locale.ROOT, "feature statistics from %d utterances (%d frames) in %.1fs",
+                stats.utterances(), stats.frames(), (System.nanoTime() - t0) / 1e9));
+        Json.writeAtomically(file, Json.pretty(stats));
+        return stats;
     }
 
     private static void prepareFolder(Path runDir, Options options) {

@@ -6,14 +6,16 @@ package dev.pretext.architectures.fbank;
  * @param bins    mel bands per frame (default 80)
  * @param frameMs analysis window in milliseconds (default 25)
  * @param shiftMs hop between frames in milliseconds (default 10); the frame rate is 1000 / shift_ms
- * @param cmvn    per-utterance mean and variance normalisation of every band (default true)
+ * @param cmvn    per-utterance mean and variance normalisation of every band (default false: it erases what
+ *                differs between utterances, such as a speaker's spectral envelope; the core normalises
+ *                globally instead, see the recipe's feature_norm)
  */
 public record FbankConfig(Integer bins, Double frameMs, Double shiftMs, Boolean cmvn) {
     public FbankConfig {
         bins = bins == null ? 80 : bins;
         frameMs = frameMs == null ? 25.0 : frameMs;
         shiftMs = shiftMs == null ? 10.0 : shiftMs;
-        cmvn = cmvn == null ? Boolean.TRUE : cmvn;
+        cmvn = cmvn == null ? Boolean.FALSE : cmvn;
         // Kaldi needs more than 3 bands; beyond 256 the triangles get narrower than an FFT bin.
         if (bins < 4 || bins > 256) {
             throw new IllegalArgumentException("bins must be in [4, 256], got " + bins);

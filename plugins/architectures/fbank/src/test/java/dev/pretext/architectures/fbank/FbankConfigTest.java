@@ -16,7 +16,7 @@ class FbankConfigTest {
         assertEquals(80, c.bins());
         assertEquals(25.0, c.frameMs());
         assertEquals(10.0, c.shiftMs());
-        assertEquals(true, c.cmvn());
+        assertEquals(false, c.cmvn());
     }
 
     @ParameterizedTest
