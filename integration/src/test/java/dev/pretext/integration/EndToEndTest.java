@@ -33,6 +33,7 @@ class EndToEndTest {
                 frontend: {type: fbank, bins: 40}
                 encoder: {type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64}
                 objective: {type: mam}
+                optim: {accumulate: 2}
                 batch: {seconds: 8, max_utterance_seconds: 4}
                 probes:
                   tasks: [{type: phonemes, epochs: 2}, {type: speakers, epochs: 5}]

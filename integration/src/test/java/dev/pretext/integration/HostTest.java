@@ -80,6 +80,30 @@ class HostTest {
         }
     }
 
+    @Test
+    void aBundleThatCannotResolveIsListedWithItsCause() throws Exception {
+        Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        var attrs = mf.getMainAttributes();
+        attrs.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        attrs.putValue("Bundle-ManifestVersion", "2");
+        attrs.putValue("Bundle-SymbolicName", "example.broken");
+        attrs.putValue("Bundle-Version", "0.1.0");
+        attrs.putValue("Import-Package", "org.example.nowhere;version=\"[1.0,2)\"");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("broken.jar")), mf)) {
+            out.putNextEntry(new java.util.jar.JarEntry("README.txt"));
+            out.write("needs a package nobody exports".getBytes());
+            out.closeEntry();
+        }
+        try (Host host = Host.start(Dist.system(), plugins)) {
+            var problems = host.registry().problems();
+            assertEquals(1, problems.size(), problems.toString());
+            assertEquals("example.broken", problems.get(0).bundle());
+            assertTrue(problems.get(0).cause().contains("org.example.nowhere"), problems.get(0).cause());
+            assertEquals(9, host.registry().plugins().size(), "the healthy bundles still load");
+        }
+    }
+
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
