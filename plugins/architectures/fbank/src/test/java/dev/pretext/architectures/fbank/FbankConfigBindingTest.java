@@ -24,7 +24,7 @@ class FbankConfigBindingTest {
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
         FbankConfig c = MAPPER.readValue("{\"bins\": 40, \"frame_ms\": 20, \"shift_ms\": 8}", FbankConfig.class);
-        assertEquals(new FbankConfig(40, 20.0, 8.0, true), c);
+        assertEquals(new FbankConfig(40, 20.0, 8.0, false), c);
         assertEquals("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":false}",
                 MAPPER.writeValueAsString(MAPPER.readValue("{}", FbankConfig.class)));
     }
