@@ -7,7 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.Version;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,15 +109,5 @@ public final class OsgiPluginRegistry implements PluginRegistry {
             case Bundle.UNINSTALLED -> "uninstalled";
             default -> "unknown";
         };
-    }
-
-    /** For tests and manifests: the version of a bundle by symbolic name, if installed. */
-    public Version bundleVersion(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b.getVersion();
-            }
-        }
-        return null;
     }
 }

@@ -56,14 +56,6 @@ public final class ProbeRunner {
         this.console = console;
     }
 
-    public List<Utterance> utterances() {
-        return utterances;
-    }
-
-    public Map<Utterance, Features> features() {
-        return features;
-    }
-
     public Upstream featuresUpstream() {
         return new Upstream("features", () -> Representations.features(utterances, features));
     }
