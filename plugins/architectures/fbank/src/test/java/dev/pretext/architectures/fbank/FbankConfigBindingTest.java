@@ -1,12 +1,9 @@
 package dev.pretext.architectures.fbank;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.pretext.core.recipe.ConfigBinder;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,18 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The recipe keys as the core binds them: snake_case, unknown keys rejected, no string-to-number coercion. */
 class FbankConfigBindingTest {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
+    /** The core's own mapper: what a recipe really goes through. */
+    private static final ObjectMapper MAPPER = ConfigBinder.MAPPER;
 
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
         FbankConfig c = MAPPER.readValue("{\"bins\": 40, \"frame_ms\": 20, \"shift_ms\": 8}", FbankConfig.class);
         assertEquals(new FbankConfig(40, 20.0, 8.0, false), c);
-        assertEquals("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":false}",
-                MAPPER.writeValueAsString(MAPPER.readValue("{}", FbankConfig.class)));
+        assertEquals(MAPPER.readTree("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":false}"),
+                MAPPER.valueToTree(MAPPER.readValue("{}", FbankConfig.class)));
     }
 
     @Test

@@ -1,10 +1,8 @@
 package dev.pretext.architectures.transformer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pretext.core.recipe.ConfigBinder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,10 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransformerConfigTest {
     /** Bound the way the core binds plugin configs. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** The core's own mapper: what a recipe really goes through. */
+    private static final ObjectMapper MAPPER = ConfigBinder.MAPPER;
 
     @Test
     void presetsFillTheShape() {

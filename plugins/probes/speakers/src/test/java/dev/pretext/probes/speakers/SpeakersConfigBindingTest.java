@@ -1,12 +1,9 @@
 package dev.pretext.probes.speakers;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.pretext.core.recipe.ConfigBinder;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,18 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The recipe keys as the core binds them: snake_case, unknown keys rejected, defaults written back. */
 class SpeakersConfigBindingTest {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
+    /** The core's own mapper: what a recipe really goes through. */
+    private static final ObjectMapper MAPPER = ConfigBinder.MAPPER;
 
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
         assertEquals(new SpeakersConfig(20, 0.01, 8),
                 MAPPER.readValue("{\"epochs\": 20, \"lr\": 0.01, \"batch_size\": 8}", SpeakersConfig.class));
-        assertEquals("{\"epochs\":60,\"lr\":0.005,\"batch_size\":16}",
-                MAPPER.writeValueAsString(MAPPER.readValue("{}", SpeakersConfig.class)));
+        assertEquals(MAPPER.readTree("{\"epochs\":60,\"lr\":0.005,\"batch_size\":16}"),
+                MAPPER.valueToTree(MAPPER.readValue("{}", SpeakersConfig.class)));
     }
 
     @Test
