@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.EncoderOutput;
+import dev.pretext.testkit.Gradients;
 import dev.pretext.testkit.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,20 +200,7 @@ class TransformerEncoderTest {
                 Object junk = collectGarbageBeforeBackward ? NativeMemory.collectAndReuse() : null;
                 collector.backward(loss);
             }
-            java.util.List<Float> all = new java.util.ArrayList<>();
-            for (Pair<String, Parameter> p : encoder.block().getParameters()) {
-                try (NDArray grad = p.getValue().getArray().getGradient()) {
-                    for (float g : grad.toFloatArray()) {
-                        all.add(g);
-                    }
-                    grad.subi(grad);
-                }
-            }
-            float[] out = new float[all.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = all.get(i);
-            }
-            return out;
+            return Gradients.takeAll(encoder.block().getParameters().values());
         }
     }
 

@@ -23,6 +23,7 @@ import dev.pretext.testkit.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import dev.pretext.testkit.Gradients;
 import dev.pretext.testkit.NativeMemory;
 import org.junit.jupiter.api.Test;
 
@@ -256,7 +257,6 @@ class MamObjectiveTest {
     /** Gradients of every parameter after one pass; optionally with a garbage collection before backward. */
     private float[] gradients(Model model, boolean collectGarbageBeforeBackward) {
         ParameterStore ps = new ParameterStore(manager, false);
-        List<Float> all = new ArrayList<>();
         try (NDManager step = manager.newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 ObjectiveResult result = model.objective().forward(batch(step, features, 6), call(model, ps, true),
@@ -264,20 +264,8 @@ class MamObjectiveTest {
                 Object junk = collectGarbageBeforeBackward ? NativeMemory.collectAndReuse() : null;
                 collector.backward(result.loss());
             }
-            for (Parameter p : model.parameters()) {
-                try (NDArray grad = p.getArray().getGradient()) {
-                    for (float g : grad.toFloatArray()) {
-                        all.add(g);
-                    }
-                    grad.subi(grad);
-                }
-            }
+            return Gradients.takeAll(model.parameters());
         }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
     }
 
     @Test
