@@ -75,20 +75,22 @@ public final class AdamW {
         }
     }
 
-    /** Names of the parameters whose gradients hold NaN or infinity, for diagnosing a diverged step. */
-    public List<String> nonFiniteGradients(NDManager scratch) {
-        List<String> names = new ArrayList<>();
+    /**
+     * Positions (in the constructor's order) of the parameters whose gradients hold NaN or infinity, or whose
+     * squared norm overflows, for diagnosing a diverged step.
+     */
+    public List<Integer> nonFiniteGradients(NDManager scratch) {
+        List<Integer> bad = new ArrayList<>();
         try (NDManager tmp = scratch.newSubManager()) {
-            for (Parameter p : parameters) {
-                NDArray grad = p.getArray().getGradient();
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray grad = parameters.get(i).getArray().getGradient();
                 grad.attach(tmp);
-                float sum = grad.abs().sum().getFloat();
-                if (!Float.isFinite(sum)) {
-                    names.add(p.getId() + " " + p.getArray().getShape());
+                if (!Float.isFinite(grad.square().sum().getFloat())) {
+                    bad.add(i);
                 }
             }
         }
-        return names;
+        return bad;
     }
 
     public long step() {

@@ -111,7 +111,7 @@ public final class Trainer {
         double trainSeconds = state.trainSeconds();
         String stopReason;
         double lastLoss = Double.NaN;
-        double ratioTotalToEncoder = 1.0;
+        double ratioTotalToEncoder = state.stepToEncoderFlops() > 0 ? state.stepToEncoderFlops() : 1.0;
         Path lastCheckpoint = null;
 
         try (BatchLoader loader = new BatchLoader(setup.planner(), setup.pipeline(), batchSpec.loaderThreads(),
@@ -188,7 +188,7 @@ public final class Trainer {
                 double gradNorm = optimizer.gradientNorm(manager);
                 if (!Double.isFinite(gradNorm)) {
                     throw new UserError("gradients became " + gradNorm + " at step " + step + " in "
-                            + optimizer.nonFiniteGradients(manager) + "; lower optim.lr (now " + optim.lr()
+                            + names(optimizer.nonFiniteGradients(manager)) + "; lower optim.lr (now " + optim.lr()
                             + "), check the features' scale (e.g. the frontend's normalisation), then start again");
                 }
                 double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
@@ -222,13 +222,13 @@ public final class Trainer {
                         budgetProgress(meter.total(), trainSeconds, step), seconds), false);
 
                 state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
-                        padded, trainSeconds);
+                        padded, trainSeconds, ratioTotalToEncoder);
                 if (step % setup.recipe().checkpoint().everySteps() == 0) {
                     lastCheckpoint = checkpoints.save(state, params, optimizer);
                 }
             }
             state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio, padded,
-                    trainSeconds);
+                    trainSeconds, ratioTotalToEncoder);
             if (lastCheckpoint == null || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
                 lastCheckpoint = checkpoints.save(state, params, optimizer);
             }
@@ -236,6 +236,13 @@ public final class Trainer {
                     budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
             return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss);
         }
+    }
+
+    /** Parameter names as the blocks know them (e.g. {@code 02TransformerLayer_attention_qkv_weight}). */
+    private List<String> names(List<Integer> indices) {
+        List<String> all = new ArrayList<>(setup.encoder().block().getParameters().keys());
+        setup.objective().block().getParameters().keys().forEach(k -> all.add("objective " + k));
+        return indices.stream().map(i -> i < all.size() ? all.get(i) : "#" + i).toList();
     }
 
     private static int[] advance(BatchLoader loader, int epoch, int index) {

@@ -14,11 +14,13 @@ import java.util.Map;
  * @param audioSeconds  real audio seconds processed (augmented views count again)
  * @param paddedSeconds audio seconds including padding
  * @param trainSeconds  wall-clock seconds spent training (for hour budgets)
+ * @param stepToEncoderFlops the last step's total FLOPs over its encoder FLOPs: predicts the next step's cost
+ *                      from its shape, so the budget check before a step is the same after a resume
  */
 public record TrainingState(long step, int epoch, int batchIndex, long plannedSteps, double flops,
                             Map<String, Double> flopsByComponent, double audioSeconds, double paddedSeconds,
-                            double trainSeconds) {
+                            double trainSeconds, double stepToEncoderFlops) {
     public static TrainingState start() {
-        return new TrainingState(0, 0, 0, 0, 0, Map.of(), 0, 0, 0);
+        return new TrainingState(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 1.0);
     }
 }

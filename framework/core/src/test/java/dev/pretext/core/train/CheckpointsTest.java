@@ -42,9 +42,9 @@ class CheckpointsTest {
             }
             optA.update(0.01, 1, manager);
             Checkpoints ckpt = new Checkpoints(dir, 2);
-            TrainingState state = new TrainingState(1, 0, 5, 100, 1.5e9, Map.of("encoder.ffn", 1.5e9), 12, 14, 3);
+            TrainingState state = new TrainingState(1, 0, 5, 100, 1.5e9, Map.of("encoder.ffn", 1.5e9), 12, 14, 3, 1.04);
             for (int step = 1; step <= 3; step++) {
-                ckpt.save(new TrainingState(step, 0, 5, 100, 1.5e9, Map.of("encoder.ffn", 1.5e9), 12, 14, 3), a, optA);
+                ckpt.save(new TrainingState(step, 0, 5, 100, 1.5e9, Map.of("encoder.ffn", 1.5e9), 12, 14, 3, 1.04), a, optA);
             }
             assertEquals(dir.resolve("step-00000003"), ckpt.latest().orElseThrow());
             assertTrue(!Files.exists(dir.resolve("step-00000001")), "only the newest two are kept");
@@ -54,6 +54,7 @@ class CheckpointsTest {
             TrainingState loaded = ckpt.load(ckpt.latest().orElseThrow(), b, optB, manager);
             assertEquals(3, loaded.step());
             assertEquals(state.flopsByComponent(), loaded.flopsByComponent());
+            assertEquals(1.04, loaded.stepToEncoderFlops(), "the budget check after a resume predicts as before");
             assertEquals(1, optB.step());
             for (int i = 0; i < a.size(); i++) {
                 assertArrayEquals(a.get(i).getArray().toFloatArray(), b.get(i).getArray().toFloatArray());
@@ -76,7 +77,7 @@ class CheckpointsTest {
                     e.getMessage());
 
             List<Parameter> other = new ArrayList<>(a.subList(0, 1));
-            Path fine = ckpt.save(new TrainingState(1, 0, 0, 1, 0, Map.of(), 0, 0, 0), a, opt);
+            Path fine = ckpt.save(new TrainingState(1, 0, 0, 1, 0, Map.of(), 0, 0, 0, 1.0), a, opt);
             UserError shape = assertThrows(UserError.class,
                     () -> ckpt.load(fine, other, new AdamW(other, manager, 0.9, 0.99, 1e-8, 0), manager));
             assertTrue(shape.getMessage().contains("parameter arrays"), shape.getMessage());
