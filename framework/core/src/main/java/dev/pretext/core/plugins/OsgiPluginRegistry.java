@@ -75,7 +75,9 @@ public final class OsgiPluginRegistry implements PluginRegistry {
             }
             if (b.getState() != Bundle.ACTIVE) {
                 problems.add(new BundleProblem(name(b), String.valueOf(b.getVersion()), location, state(b), cause(b)));
-            } else if (b.getRegisteredServices() == null || b.getRegisteredServices().length == 0) {
+            } else if ((b.getRegisteredServices() == null || b.getRegisteredServices().length == 0)
+                    // An active bundle that exports packages is a library for other plugins (probe support, ...).
+                    && b.getHeaders().get(org.osgi.framework.Constants.EXPORT_PACKAGE) == null) {
                 problems.add(new BundleProblem(name(b), String.valueOf(b.getVersion()), location, "active",
                         "registers no plugin (its component may have failed to activate, or it is not a pretext plugin)"));
             }

@@ -22,6 +22,7 @@ import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.probes.support.WeightedLayerSum;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;

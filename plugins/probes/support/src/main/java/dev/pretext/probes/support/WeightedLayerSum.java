@@ -1,4 +1,4 @@
-package dev.pretext.probes.speakers;
+package dev.pretext.probes.support;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,11 +16,11 @@ import ai.djl.util.PairList;
  * <p>Layer-major input makes the mixture one matrix-vector product, [1, L] x [L, B*D], which BLAS runs on a
  * strided slice of a larger resident tensor without copying it; this is most of the probe's speed.
  */
-final class WeightedLayerSum extends AbstractBlock {
+public final class WeightedLayerSum extends AbstractBlock {
     private final int layers;
     private final Parameter logits;
 
-    WeightedLayerSum(int layers) {
+    public WeightedLayerSum(int layers) {
         this.layers = layers;
         this.logits = addParameter(Parameter.builder()
                 .setName("layer_logits")
@@ -47,7 +47,7 @@ final class WeightedLayerSum extends AbstractBlock {
     }
 
     /** The current mixture weights (they sum to 1). */
-    double[] weights() {
+    public double[] weights() {
         try (NDArray softmax = logits.getArray().softmax(0)) {
             float[] values = softmax.toFloatArray();
             double[] out = new double[values.length];

@@ -1,0 +1,48 @@
+package dev.pretext.probes.support;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WeightedLayerSumTest {
+    @Test
+    void startsUniformMixesLayersAndLearnsWhichLayerMatters() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WeightedLayerSum mix = new WeightedLayerSum(3);
+            mix.initialize(manager, DataType.FLOAT32, new Shape(3, 2, 2));
+            assertArrayEquals(new double[]{1 / 3.0, 1 / 3.0, 1 / 3.0}, mix.weights(), 1e-6);
+
+            // Layers hold 0, 3 and 6 everywhere: the uniform mixture is their mean.
+            NDArray x = manager.create(new float[]{0, 0, 0, 0, 3, 3, 3, 3, 6, 6, 6, 6}, new Shape(3, 2, 2));
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray mixed = mix.forward(store, new NDList(x), false).singletonOrThrow();
+            assertEquals(new Shape(2, 2), mixed.getShape());
+            assertArrayEquals(new float[]{3, 3, 3, 3}, mixed.toFloatArray(), 1e-5f);
+
+            // Pulling the output towards 6 must move weight onto the last layer.
+            for (int step = 0; step < 50; step++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray out = mix.forward(store, new NDList(x), true).singletonOrThrow();
+                    gc.backward(out.sub(6f).square().mean());
+                }
+                NDArray logits = mix.getParameters().valueAt(0).getArray();
+                try (NDArray grad = logits.getGradient()) {
+                    logits.subi(grad.mul(manager.create(0.5f)));
+                    grad.subi(grad);
+                }
+            }
+            double[] w = mix.weights();
+            assertTrue(w[2] > 0.8 && w[2] > w[1] && w[1] > w[0], java.util.Arrays.toString(w));
+        }
+    }
+}
