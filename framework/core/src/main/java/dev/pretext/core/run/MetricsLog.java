@@ -25,6 +25,7 @@ public final class MetricsLog implements AutoCloseable {
      */
     public static MetricsLog open(Path file, long keepThroughStep) {
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             if (keepThroughStep >= 0 && Files.exists(file)) {
                 List<String> kept = new ArrayList<>();
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

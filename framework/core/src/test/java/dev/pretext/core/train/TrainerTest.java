@@ -1,0 +1,230 @@
+package dev.pretext.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.audio.Features;
+import dev.pretext.api.audio.Waveform;
+import dev.pretext.api.data.Dataset;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.api.model.Encoder;
+import dev.pretext.api.model.EncoderCall;
+import dev.pretext.api.model.EncoderOutput;
+import dev.pretext.api.model.FlopCount;
+import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.Frontend;
+import dev.pretext.api.model.Objective;
+import dev.pretext.api.model.ObjectiveResult;
+import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.Recipe;
+import dev.pretext.core.run.Console;
+import dev.pretext.testkit.Signals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training loop with small, real parts: tones as audio, band energies as features, a linear encoder and a
+ * linear reconstruction objective on libtorch. Checks how each kind of budget ends a run.
+ */
+class TrainerTest {
+    private static final int BANDS = 8;
+    private static final FeatureSpec SPEC = new FeatureSpec(BANDS, 100);
+
+    @TempDir
+    Path dir;
+
+    /** Tones of rising pitch and varied length. */
+    static final class Tones implements Dataset {
+        final List<Utterance> utterances = new ArrayList<>();
+
+        Tones() {
+            for (int i = 0; i < 24; i++) {
+                utterances.add(new Utterance("t" + i, Path.of("t" + i + ".wav"), 0.3 + 0.05 * (i % 7), null, null, null));
+            }
+        }
+
+        @Override
+        public List<Utterance> utterances() {
+            return utterances;
+        }
+
+        @Override
+        public Waveform audio(Utterance u) {
+            int i = Integer.parseInt(u.id().substring(1));
+            return Signals.tone(200 + 40 * i, u.seconds(), 0.5);
+        }
+    }
+
+    /** Mean |x| in BANDS chunks of each 10 ms frame: crude, but a real function of the audio. */
+    static final class BandEnergies implements Frontend {
+        @Override
+        public FeatureSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public Features extract(Waveform w) {
+            int hop = 160;
+            int frames = w.length() / hop;
+            float[] out = new float[frames * BANDS];
+            for (int t = 0; t < frames; t++) {
+                for (int b = 0; b < BANDS; b++) {
+                    float s = 0;
+                    for (int k = 0; k < hop / BANDS; k++) {
+                        s += Math.abs(w.samples()[t * hop + b * (hop / BANDS) + k]);
+                    }
+                    out[t * BANDS + b] = s;
+                }
+            }
+            return new Features(out, frames, BANDS);
+        }
+
+        @Override
+        public double flopsPerFrame() {
+            return 160;
+        }
+    }
+
+    static final class LinearEncoder implements Encoder {
+        final Linear linear = Linear.builder().setUnits(16).build();
+
+        @Override
+        public Block block() {
+            return linear;
+        }
+
+        @Override
+        public void initialize(NDManager manager, FeatureSpec input) {
+            linear.initialize(manager, DataType.FLOAT32, new Shape(1, 1, input.dim()));
+        }
+
+        @Override
+        public int dim() {
+            return 16;
+        }
+
+        @Override
+        public int layers() {
+            return 1;
+        }
+
+        @Override
+        public EncoderOutput forward(ParameterStore ps, NDArray features, NDArray valid, boolean training) {
+            NDArray h = linear.forward(ps, new NDList(features), training).head();
+            return new EncoderOutput(List.of(features, h), valid);
+        }
+
+        @Override
+        public FlopCount flops(int batch, int frames) {
+            return FlopCount.of("encoder.linear", 2.0 * batch * frames * BANDS * 16);
+        }
+    }
+
+    static final class Reconstruction implements Objective {
+        final Linear head = Linear.builder().setUnits(BANDS).build();
+
+        @Override
+        public Block block() {
+            return head;
+        }
+
+        @Override
+        public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim));
+        }
+
+        @Override
+        public ObjectiveResult forward(TrainingBatch batch, EncoderCall encoder, ParameterStore ps, FlopMeter meter,
+                                       boolean training) {
+            EncoderOutput out = encoder.apply(batch.features(), batch.valid());
+            NDArray prediction = head.forward(ps, new NDList(out.last()), training).head();
+            NDArray mask = batch.valid().expandDims(2);
+            NDArray loss = prediction.sub(batch.features()).square().mul(mask).sum()
+                    .div(mask.sum().mul(batch.manager().create((float) BANDS)));
+            meter.record(FlopCount.of("objective.head", 2.0 * batch.size() * batch.frames() * 16 * BANDS), training);
+            return ObjectiveResult.of(loss);
+        }
+    }
+
+    private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder) {
+        Recipe recipe = LoadedRecipe.parse(Path.of("t.yaml"), """
+                name: t
+                seed: 5
+                budget: %s
+                data: {train: tones}
+                frontend: bands
+                encoder: linear
+                objective: reconstruction
+                batch: {seconds: 2, max_utterance_seconds: 0.5, loader_threads: 1, prefetch: 2}
+                checkpoint: {every_steps: 1000}
+                """.formatted(budget)).recipe();
+        Tones tones = new Tones();
+        FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), new BandEnergies(), 0.5, 5, null);
+        BatchPlanner planner = new BatchPlanner(tones.utterances(), 2, 0.5, 5);
+        Trainer trainer = new Trainer(new Trainer.Setup(encoder, new Reconstruction(), SPEC, planner, pipeline, recipe,
+                runDir, Console.quiet()));
+        return trainer.train(manager, false);
+    }
+
+    @Test
+    void aStepBudgetRunsExactlyThatManyStepsAndTheSameSeedGivesTheSameModel() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LinearEncoder a = new LinearEncoder();
+            Trainer.Outcome outcome = train("{steps: 12}", dir.resolve("a"), manager, a);
+            assertEquals(12, outcome.state().step());
+            assertEquals("step budget spent", outcome.stopReason());
+            assertEquals(12, Files.readAllLines(dir.resolve("a/metrics.jsonl")).size());
+            assertTrue(Files.isDirectory(dir.resolve("a/checkpoints/step-00000012")));
+            LinearEncoder b = new LinearEncoder();
+            train("{steps: 12}", dir.resolve("b"), manager, b);
+            assertArrayEquals(a.linear.getParameters().valueAt(0).getArray().toFloatArray(),
+                    b.linear.getParameters().valueAt(0).getArray().toFloatArray());
+        }
+    }
+
+    @Test
+    void aFlopsBudgetIsNeverExceededAndLittleOfItIsLeft() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            double budget = 3.0e7;
+            Trainer.Outcome outcome = train("{flops: 3.0e7}", dir.resolve("f"), manager, new LinearEncoder());
+            double spent = outcome.state().flops();
+            assertEquals("FLOPs budget spent", outcome.stopReason());
+            assertTrue(spent <= budget, "spent " + spent);
+            double perStep = spent / outcome.state().step();
+            assertTrue(budget - spent < 2 * perStep, "stopped early: " + spent + " of " + budget);
+            Map<String, Double> parts = outcome.state().flopsByComponent();
+            // The encoder and head each cost 3x forward (forward + backward).
+            assertEquals(spent, parts.get("encoder.linear") + parts.get("objective.head"), 1e-6 * spent);
+            assertTrue(Double.isFinite(outcome.lastLoss()), "loss " + outcome.lastLoss());
+        }
+    }
+
+    @Test
+    void anHourBudgetStopsOnWallClockTime() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Trainer.Outcome outcome = train("{hours: 0.0002}", dir.resolve("h"), manager, new LinearEncoder());
+            assertEquals("time budget spent", outcome.stopReason());
+            assertTrue(outcome.state().trainSeconds() >= 0.72, "trained " + outcome.state().trainSeconds() + " s");
+            assertTrue(outcome.state().step() > 1);
+        }
+    }
+}
