@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param frameRateHz frames per second of the representations (to map label times to frames)
  * @param seed        seed for the probe's head initialisation and shuffling
+ * @throws IllegalArgumentException when a part is empty or the representations differ in layers or width
  */
 public record ProbeInput(List<ProbeExample> train, List<ProbeExample> test, double frameRateHz, long seed) {
     public ProbeInput {
@@ -15,6 +16,18 @@ public record ProbeInput(List<ProbeExample> train, List<ProbeExample> test, doub
         test = List.copyOf(test);
         if (train.isEmpty() || test.isEmpty()) {
             throw new IllegalArgumentException("a probe needs both training and test examples");
+        }
+        LayerStack first = train.get(0).representation();
+        for (List<ProbeExample> part : List.of(train, test)) {
+            for (ProbeExample example : part) {
+                LayerStack stack = example.representation();
+                if (stack.layers() != first.layers() || stack.dim() != first.dim()) {
+                    throw new IllegalArgumentException("utterance '" + example.utterance().id() + "' has "
+                            + stack.layers() + " layers x " + stack.dim() + " units but the first has "
+                            + first.layers() + " x " + first.dim()
+                            + ": every utterance must come from the same upstream");
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pretext.core.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.api.PluginKind;
 import org.osgi.framework.VersionRange;
@@ -21,7 +22,7 @@ public record ComponentRef(PluginKind kind, String path, String type, VersionRan
         }
         if (node.isTextual()) {
             // Shorthand: `frontend: fbank`.
-            return new ComponentRef(kind, path, node.asText(), null, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            return new ComponentRef(kind, path, node.asText(), null, JsonNodeFactory.instance.objectNode());
         }
         if (!node.isObject()) {
             throw recipe.error(path, "expected a mapping such as {type: ...}", null);
@@ -37,8 +38,8 @@ public record ComponentRef(PluginKind kind, String path, String type, VersionRan
         if (version != null) {
             String text = version.asText().trim();
             try {
-                range = text.startsWith("[") || text.startsWith("(") ? new VersionRange(text)
-                        : new VersionRange(text); // a bare version means "this or newer"
+                // OSGi syntax: "[1.0,2.0)" is an interval, a bare "1.2" means 1.2 or newer.
+                range = new VersionRange(text);
             } catch (IllegalArgumentException e) {
                 throw recipe.error(path + ".version", "'" + text + "' is not a version range",
                         "write e.g. \"[1.0,2.0)\" (1.0 up to, not including, 2.0) or \"1.2\" (1.2 or newer)");

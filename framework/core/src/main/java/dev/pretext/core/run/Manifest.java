@@ -134,9 +134,10 @@ public final class Manifest {
         return m;
     }
 
+    /** Takes everything from a fresh description except when the run was first created. */
     public void merge(Manifest fresh) {
         fresh.root.forEach((k, v) -> {
-            if (!root.containsKey(k) || !k.equals("created")) {
+            if (!(k.equals("created") && root.containsKey(k))) {
                 root.put(k, v);
             }
         });
