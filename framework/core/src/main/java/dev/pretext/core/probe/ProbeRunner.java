@@ -3,7 +3,6 @@ package dev.pretext.core.probe;
 import ai.djl.ndarray.NDManager;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.data.Utterance;
-import dev.pretext.api.model.Encoder;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
@@ -11,6 +10,7 @@ import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
 import dev.pretext.core.run.Console;
 
@@ -51,7 +51,7 @@ public final class ProbeRunner {
         }
         this.features = Representations.extract(pipeline, utterances);
         this.split = ProbeSplit.of(utterances, testShare, seed);
-        this.frameRateHz = pipeline.frontend().spec().frameRateHz();
+        this.frameRateHz = UpstreamModel.bodyInput(pipeline.frontend()).frameRateHz();
         this.seed = seed;
         this.console = console;
     }
@@ -60,8 +60,8 @@ public final class ProbeRunner {
         return new Upstream("features", () -> Representations.features(utterances, features));
     }
 
-    public Upstream encoderUpstream(String name, Encoder encoder, NDManager manager) {
-        return new Upstream(name, () -> Representations.encoder(encoder, utterances, features, manager));
+    public Upstream encoderUpstream(String name, UpstreamModel model, NDManager manager) {
+        return new Upstream(name, () -> Representations.encoder(model, utterances, features, manager));
     }
 
     public ProbeTable run(List<Upstream> upstreams, Map<String, Probe> probes) {

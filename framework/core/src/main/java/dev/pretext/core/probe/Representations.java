@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.data.Utterance;
-import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.model.UpstreamModel;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class Representations {
     }
 
     /** Every hidden state of a (frozen) encoder, one utterance at a time so that no padding is involved. */
-    public static Map<Utterance, LayerStack> encoder(Encoder encoder, List<Utterance> utterances,
+    public static Map<Utterance, LayerStack> encoder(UpstreamModel model, List<Utterance> utterances,
                                                      Map<Utterance, Features> features, NDManager manager) {
         Map<Utterance, LayerStack> out = new LinkedHashMap<>();
         ParameterStore store = new ParameterStore(manager, false);
@@ -42,16 +42,18 @@ public final class Representations {
                 float[] ones = new float[f.frames()];
                 java.util.Arrays.fill(ones, 1f);
                 NDArray valid = sm.create(ones, new Shape(1, f.frames()));
-                EncoderOutput output = encoder.forward(store, x, valid, false);
+                EncoderOutput output = model.forward(store, x, valid, false).output();
                 List<NDArray> hidden = output.hiddenStates();
                 int layers = hidden.size();
+                // A learned frontend may change the frame count (e.g. samples to 20 ms frames).
+                int frames = (int) hidden.get(0).getShape().get(1);
                 int dim = (int) hidden.get(0).getShape().get(2);
-                float[] data = new float[layers * f.frames() * dim];
+                float[] data = new float[layers * frames * dim];
                 for (int l = 0; l < layers; l++) {
                     float[] h = hidden.get(l).toFloatArray();
-                    System.arraycopy(h, 0, data, l * f.frames() * dim, h.length);
+                    System.arraycopy(h, 0, data, l * frames * dim, h.length);
                 }
-                out.put(u, new LayerStack(data, layers, f.frames(), dim));
+                out.put(u, new LayerStack(data, layers, frames, dim));
             }
         }
         return out;

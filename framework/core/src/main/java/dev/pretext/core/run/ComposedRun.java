@@ -9,6 +9,7 @@ import dev.pretext.api.data.Augmentation;
 import dev.pretext.api.data.Dataset;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.core.plugins.Composer;
@@ -30,7 +31,7 @@ import java.util.Map;
  */
 public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer composer, Composed<Dataset> train,
                           Composed<Dataset> probeData, List<Composed<Augmentation>> augment,
-                          Composed<Frontend> frontend, FeatureSpec features, Composed<Encoder> encoder,
+                          Composed<Frontend> frontend, UpstreamModel model, Composed<Encoder> encoder,
                           Composed<Objective> objective, List<Composed<Probe>> probes) {
 
     public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
@@ -42,21 +43,24 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         loaded.augment().forEach(ref -> augment.add(composer.create(ref, Augmentation.class, null)));
         Composed<Frontend> frontend = composer.create(loaded.frontend(), Frontend.class, null);
         FeatureSpec spec = frontend.instance().spec();
-        Composed<Encoder> encoder = composer.create(loaded.encoder(), Encoder.class, spec);
+        // The body is built for what it sees: a learned frontend's output, or the loader's features.
+        FeatureSpec bodyInput = UpstreamModel.bodyInput(frontend.instance());
+        Composed<Encoder> encoder = composer.create(loaded.encoder(), Encoder.class, bodyInput);
         Composed<Objective> objective = composer.create(loaded.objective(), Objective.class, spec);
         List<Composed<Probe>> probes = new ArrayList<>();
-        loaded.probes().forEach(ref -> probes.add(composer.create(ref, Probe.class, spec)));
-        return new ComposedRun(loaded, context, composer, train, probeData, List.copyOf(augment), frontend, spec,
-                encoder, objective, List.copyOf(probes));
+        loaded.probes().forEach(ref -> probes.add(composer.create(ref, Probe.class, bodyInput)));
+        return new ComposedRun(loaded, context, composer, train, probeData, List.copyOf(augment), frontend,
+                new UpstreamModel(frontend.instance(), encoder.instance()), encoder, objective, List.copyOf(probes));
     }
 
     public Recipe recipe() {
         return loaded.recipe();
     }
 
-    /** A fresh encoder of the same plugin and config (parameters not yet created). */
-    public Encoder newEncoder() {
-        return composer.recreate(encoder, Encoder.class, features);
+    /** A fresh network of the same plugins and configs (parameters not yet created). */
+    public UpstreamModel newModel() {
+        Frontend f = composer.recreate(frontend, Frontend.class, null);
+        return new UpstreamModel(f, composer.recreate(encoder, Encoder.class, UpstreamModel.bodyInput(f)));
     }
 
     /** Which plugin filled which slot of the recipe. */

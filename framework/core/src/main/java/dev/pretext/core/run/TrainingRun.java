@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.data.Augmentation;
 import dev.pretext.api.data.Utterance;
-import dev.pretext.api.model.Encoder;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
@@ -85,9 +85,9 @@ public final class TrainingRun {
                 r.seed());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            Encoder encoder = run.encoder().instance();
-            Trainer trainer = new Trainer(new Trainer.Setup(encoder, run.objective().instance(), run.features(),
-                    planner, trainPipeline, r, runDir, console));
+            UpstreamModel model = run.model();
+            Trainer trainer = new Trainer(new Trainer.Setup(model, run.objective().instance(), planner,
+                    trainPipeline, r, runDir, console));
             Trainer.Outcome outcome = trainer.train(manager, options.resume());
 
             Map<String, Object> training = new LinkedHashMap<>();
@@ -115,7 +115,7 @@ public final class TrainingRun {
 
             ProbeTable table = null;
             if (!run.probes().isEmpty()) {
-                table = probe(run, encoder, stats, manager, console);
+                table = probe(run, model, stats, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
@@ -124,7 +124,7 @@ public final class TrainingRun {
     }
 
     /** Probes the trained encoder and the recipe's baselines on the probe data. */
-    static ProbeTable probe(ComposedRun run, Encoder trained, FeatureStats stats, NDManager manager,
+    static ProbeTable probe(ComposedRun run, UpstreamModel trained, FeatureStats stats, NDManager manager,
                             Console console) {
         Recipe r = run.recipe();
         Recipe.Probes probing = run.loaded().probing();
@@ -136,9 +136,9 @@ public final class TrainingRun {
             upstreams.add(runner.featuresUpstream());
         }
         if (probing.baselines().contains("random")) {
-            Encoder random = run.newEncoder();
-            // The same initial weights the pre-trained encoder started from.
-            Trainer.initializeEncoder(random, run.features(), manager, r.seed());
+            UpstreamModel random = run.newModel();
+            // The same initial weights the pre-trained network started from.
+            random.initialize(manager, r.seed());
             upstreams.add(runner.encoderUpstream("random", random, manager));
         }
         upstreams.add(runner.encoderUpstream("pretrained", trained, manager));

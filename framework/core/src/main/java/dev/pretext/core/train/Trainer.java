@@ -7,8 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.pretext.api.audio.FeatureSpec;
-import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
@@ -18,6 +16,7 @@ import dev.pretext.core.data.BatchLoader;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.HostBatch;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.run.Console;
@@ -41,7 +40,7 @@ import java.util.SplittableRandom;
  */
 public final class Trainer {
     /** Everything a training run is made of. */
-    public record Setup(Encoder encoder, Objective objective, FeatureSpec features, BatchPlanner planner,
+    public record Setup(UpstreamModel model, Objective objective, BatchPlanner planner,
                         FeaturePipeline pipeline, Recipe recipe, Path runDir, Console console) {
     }
 
@@ -62,26 +61,18 @@ public final class Trainer {
         this.seed = setup.recipe().seed();
     }
 
-    /** Creates the encoder's and objective's parameters from the run seed. */
-    public static List<Parameter> initialize(Encoder encoder, Objective objective, FeatureSpec spec, NDManager manager,
-                                             long seed) {
-        initializeEncoder(encoder, spec, manager, seed);
-        objective.initialize(manager, spec, encoder.dim());
-        List<Parameter> params = new ArrayList<>(encoder.block().getParameters().values());
+    /** Creates the model's and the objective's parameters from the run seed, in checkpoint order. */
+    public static List<Parameter> initialize(UpstreamModel model, Objective objective, NDManager manager, long seed) {
+        List<Parameter> params = new ArrayList<>(model.initialize(manager, seed));
+        objective.initialize(manager, model.input(), model.encoder().dim());
         params.addAll(objective.block().getParameters().values());
         return params;
     }
 
-    /** The encoder's initial weights for a seed: the same for the run and for its random baseline. */
-    public static void initializeEncoder(Encoder encoder, FeatureSpec spec, NDManager manager, long seed) {
-        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, 0x1417L));
-        encoder.initialize(manager, spec);
-    }
-
     public Outcome train(NDManager manager, boolean resume) {
-        Encoder encoder = setup.encoder();
+        UpstreamModel model = setup.model();
         Objective objective = setup.objective();
-        List<Parameter> params = initialize(encoder, objective, setup.features(), manager, seed);
+        List<Parameter> params = initialize(model, objective, manager, seed);
         AdamW optimizer = new AdamW(params, manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
         Checkpoints checkpoints = new Checkpoints(setup.runDir().resolve("checkpoints"),
                 setup.recipe().checkpoint().keep());
@@ -128,7 +119,7 @@ public final class Trainer {
                 }
                 HostBatch first = loader.next();
                 if (budget.flops() != null) {
-                    double predicted = 3 * encoder.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
+                    double predicted = 3 * model.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
                             * accumulate;
                     if (meter.total() + predicted > budget.flops()) {
                         stopReason = "FLOPs budget spent";
@@ -153,10 +144,10 @@ public final class Trainer {
                         TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
                                 new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)));
                         EncoderCall call = (f, v) -> {
-                            var fc = encoder.flops((int) f.getShape().get(0), (int) f.getShape().get(1));
-                            meter.record(fc, true);
-                            encFlops[0] += 3 * fc.total();
-                            return encoder.forward(store, f, v, true);
+                            UpstreamModel.Pass pass = model.forward(store, f, v, true);
+                            meter.record(pass.flops(), true);
+                            encFlops[0] += 3 * pass.flops().total();
+                            return pass.output();
                         };
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             ObjectiveResult result = objective.forward(batch, call, store, meter, true);
@@ -178,7 +169,7 @@ public final class Trainer {
                     }
                     encoderFlops += encFlops[0];
                     audio += hb.seconds();
-                    padded += (double) hb.size() * hb.frames() / setup.features().frameRateHz();
+                    padded += (double) hb.size() * hb.frames() / model.input().frameRateHz();
                     padShare += hb.paddingShare() / accumulate;
                     rows += hb.size();
                     int[] next = advance(loader, hb.epoch(), hb.index());
@@ -240,7 +231,7 @@ public final class Trainer {
 
     /** Parameter names as the blocks know them (e.g. {@code 02TransformerLayer_attention_qkv_weight}). */
     private List<String> names(List<Integer> indices) {
-        List<String> all = new ArrayList<>(setup.encoder().block().getParameters().keys());
+        List<String> all = new ArrayList<>(setup.model().parameterNames());
         setup.objective().block().getParameters().keys().forEach(k -> all.add("objective " + k));
         return indices.stream().map(i -> i < all.size() ? all.get(i) : "#" + i).toList();
     }
@@ -281,7 +272,7 @@ public final class Trainer {
             for (int i : batch) {
                 longest = Math.max(longest, setup.planner().croppedSeconds(setup.planner().utterances().get(i)));
             }
-            sum += 3 * setup.encoder().flops(batch.length, setup.features().frames(longest)).total();
+            sum += 3 * setup.model().flops(batch.length, setup.model().input().frames(longest)).total();
         }
         return sum / plan.size() * optim.accumulate();
     }

@@ -24,6 +24,7 @@ import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.run.Console;
@@ -178,10 +179,11 @@ class TrainerTest {
                 checkpoint: {every_steps: 1000}
                 """.formatted(budget)).recipe();
         Tones tones = new Tones();
-        FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), new BandEnergies(), 0.5, 5, null);
+        BandEnergies frontend = new BandEnergies();
+        FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), frontend, 0.5, 5, null);
         BatchPlanner planner = new BatchPlanner(tones.utterances(), 2, 0.5, 5);
-        Trainer trainer = new Trainer(new Trainer.Setup(encoder, new Reconstruction(), SPEC, planner, pipeline, recipe,
-                runDir, Console.quiet()));
+        Trainer trainer = new Trainer(new Trainer.Setup(new UpstreamModel(frontend, encoder), new Reconstruction(),
+                planner, pipeline, recipe, runDir, Console.quiet()));
         return trainer.train(manager, false);
     }
 

@@ -19,17 +19,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A pre-LN Transformer encoder over frame features.
+ * A Transformer encoder over frame features.
  *
- * <p>Graph: Linear(F -> D) + sinusoidal positions; then per layer {@code x + Attn(LN(x))},
- * {@code x + FFN(LN(x))} (fused QKV projection, scaled dot-product attention with padded keys masked out,
- * FFN D -> ffn -> D with GELU); a final LayerNorm after the last layer. Dropout (rate {@code dropout}, only
- * when training) acts on the input to the first layer, the attention weights, the attention output and the
- * FFN output.
+ * <p>Graph: Linear(F -> D), plus sinusoidal positions or plus {@code GELU(grouped conv)} of itself (wav2vec 2.0's
+ * relative positions); post-LN then normalises this input. Per layer, pre-LN {@code x + Attn(LN(x))},
+ * {@code x + FFN(LN(x))} and a final LayerNorm after the last layer, or post-LN {@code LN(x + Attn(x))},
+ * {@code LN(x + FFN(x))} (fused QKV projection, scaled dot-product attention with padded keys masked out,
+ * FFN D -> ffn -> D with GELU). Dropout (rate {@code dropout}, only when training) acts on the input to the
+ * first layer, the attention weights, the attention output and the FFN output. Layer drop skips each layer for
+ * a whole batch with probability {@code layer_drop} when training, drawn from the engine's seeded generator.
  *
  * <p>Hidden states ({@code layers + 1} entries, each [B, T, D], padded frames exactly 0):
- * entry 0 is the projected input plus positions (before dropout); entry i (1..layers-1) is the output of
- * layer i; the last entry is the output of the last layer after the final LayerNorm.
+ * entry 0 is the input to the first layer (before dropout); entry i (1..layers-1) is the output of
+ * layer i (its input, when skipped); the last entry is the output of the last layer (after the final LayerNorm
+ * when pre-LN).
  *
  * <p>Weights start Glorot-uniform (as PyTorch's nn.Transformer), biases at 0, norms at gain 1 and shift 0.
  */
@@ -92,13 +95,20 @@ public final class TransformerEncoder implements Encoder {
                     + "] to match the features, got " + validShape);
         }
         NDArray mask = valid.getDataType() == DataType.FLOAT32 ? valid : valid.toType(DataType.FLOAT32, false);
-        NDList hidden = stack.forward(parameters, new NDList(features, mask), training);
-        return new EncoderOutput(hidden, mask);
+        if (!training || config.layerDrop() == 0) {
+            return new EncoderOutput(stack.forward(parameters, new NDList(features, mask), training), mask);
+        }
+        NDArray draws = features.getManager().randomUniform(0f, 1f, new Shape(config.layers()));
+        NDArray runs = draws.gte(config.layerDrop().floatValue()).toType(DataType.FLOAT32, false);
+        int layersRun = (int) runs.sum().getFloat();
+        NDList hidden = stack.forward(parameters, new NDList(features, mask, runs), training);
+        return new EncoderOutput(hidden, mask,
+                flops(config, featureDim, (int) shape.get(0), (int) shape.get(1), layersRun));
     }
 
     @Override
     public FlopCount flops(int batch, int frames) {
-        return flops(config, featureDim, batch, frames);
+        return flops(config, featureDim, batch, frames, config.layers());
     }
 
     /**
@@ -106,14 +116,27 @@ public final class TransformerEncoder implements Encoder {
      * are exact (bias adds included); norms, softmax and GELU use the per-element constants above.
      */
     public static FlopCount flops(TransformerConfig config, int featureDim, int batch, int frames) {
+        return flops(config, featureDim, batch, frames, config.layers());
+    }
+
+    /** As {@link #flops(TransformerConfig, int, int, int)} when only {@code layersRun} layers ran (layer drop). */
+    static FlopCount flops(TransformerConfig config, int featureDim, int batch, int frames, int layersRun) {
         double n = (double) batch * frames;
         double d = config.dim();
         double f = config.ffn();
-        double layers = config.layers();
+        double layers = layersRun;
         double scoreCount = (double) batch * config.heads() * frames * frames;
         Map<String, Double> parts = new LinkedHashMap<>();
-        // projection matmul + bias + positions
-        parts.put("encoder.input_projection", 2 * n * featureDim * d + n * d + n * d);
+        // projection matmul + bias
+        parts.put("encoder.input_projection", 2 * n * featureDim * d + n * d);
+        if (config.convPositions()) {
+            // grouped conv (each output sees D/G inputs over K taps) + bias + GELU + add; the weight norm once
+            double taps = (double) config.posConvKernel() * d / config.posConvGroups();
+            parts.put("encoder.positions", 2 * n * d * taps + n * d + GELU_FLOPS_PER_ELEMENT * n * d + n * d
+                    + 4 * d * taps);
+        } else {
+            parts.put("encoder.positions", n * d);
+        }
         // fused q/k/v matmul + bias + query scaling
         parts.put("encoder.attention.qkv", layers * (2 * n * d * 3 * d + 3 * n * d + n * d));
         parts.put("encoder.attention.scores", layers * 2 * scoreCount * config.headDim());
@@ -124,7 +147,7 @@ public final class TransformerEncoder implements Encoder {
         parts.put("encoder.norm", (2 * layers + 1) * NORM_FLOPS_PER_ELEMENT * n * d);
         parts.put("encoder.softmax", layers * SOFTMAX_FLOPS_PER_ELEMENT * scoreCount);
         // two residual adds per layer, and the padding mask applied to every hidden state
-        parts.put("encoder.elementwise", layers * 2 * n * d + (layers + 1) * n * d);
+        parts.put("encoder.elementwise", layers * 2 * n * d + (config.layers() + 1) * n * d);
         return new FlopCount(parts);
     }
 
@@ -134,6 +157,8 @@ public final class TransformerEncoder implements Encoder {
         long f = config.ffn();
         long norm = 2 * d;
         long perLayer = norm + (d * 3 * d + 3 * d) + (d * d + d) + norm + (d * f + f) + (f * d + d);
-        return (featureDim * d + d) + config.layers() * perLayer + norm;
+        long positions = config.convPositions()
+                ? d * (d / config.posConvGroups()) * config.posConvKernel() + config.posConvKernel() + d : 0;
+        return (featureDim * d + d) + positions + config.layers() * perLayer + norm;
     }
 }

@@ -14,7 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One pre-LN Transformer layer: {@code x + Attention(LN(x))}, then {@code x + FFN(LN(x))} with a GELU FFN.
+ * One Transformer layer, pre-LN: {@code x + Attention(LN(x))}, then {@code x + FFN(LN(x))}; or post-LN:
+ * {@code LN(x + Attention(x))}, then {@code LN(x + FFN(x))}. The FFN uses GELU.
  * Inputs: hidden states [B, T, D] and an additive key bias [B, 1, 1, T] (0 for real keys, a large negative
  * number for padded keys). Written by hand because DJL's TransformerEncoderBlock uses BatchNorm and adds the
  * raw input in both residuals.
@@ -24,6 +25,7 @@ final class TransformerLayer extends AbstractBlock {
     private final int heads;
     private final int ffnDim;
     private final float dropout;
+    private final boolean preNorm;
     private final LayerNorm attentionNorm;
     private final Linear qkv;
     private final Linear attentionOutput;
@@ -31,7 +33,8 @@ final class TransformerLayer extends AbstractBlock {
     private final Linear ffnIn;
     private final Linear ffnOut;
 
-    TransformerLayer(int dim, int heads, int ffnDim, float dropout) {
+    TransformerLayer(int dim, int heads, int ffnDim, float dropout, boolean preNorm) {
+        this.preNorm = preNorm;
         this.dim = dim;
         this.heads = heads;
         this.ffnDim = ffnDim;
@@ -54,7 +57,7 @@ final class TransformerLayer extends AbstractBlock {
         long frames = x.getShape().get(1);
         int headDim = dim / heads;
 
-        NDArray normed = attentionNorm.forward(ps, new NDList(x), training).head();
+        NDArray normed = preNorm ? attentionNorm.forward(ps, new NDList(x), training).head() : x;
         NDArray projected = qkv.forward(ps, new NDList(normed), training).head();
         // [B, T, 3D] -> [3, B, H, T, dh]: one matmul for q, k and v, then split by a view.
         NDArray split = projected.reshape(batch, frames, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
@@ -70,11 +73,15 @@ final class TransformerLayer extends AbstractBlock {
         NDArray context = weights.matMul(values).transpose(0, 2, 1, 3).reshape(batch, frames, dim);
         NDArray attended = attentionOutput.forward(ps, new NDList(context), training).head();
         NDArray afterAttention = x.add(drop(attended, training));
+        if (!preNorm) {
+            afterAttention = attentionNorm.forward(ps, new NDList(afterAttention), training).head();
+        }
 
-        NDArray ffnInput = ffnNorm.forward(ps, new NDList(afterAttention), training).head();
+        NDArray ffnInput = preNorm ? ffnNorm.forward(ps, new NDList(afterAttention), training).head() : afterAttention;
         NDArray hidden = Activation.gelu(ffnIn.forward(ps, new NDList(ffnInput), training).head());
         NDArray ffnResult = ffnOut.forward(ps, new NDList(hidden), training).head();
-        return new NDList(afterAttention.add(drop(ffnResult, training)));
+        NDArray out = afterAttention.add(drop(ffnResult, training));
+        return new NDList(preNorm ? out : ffnNorm.forward(ps, new NDList(out), training).head());
     }
 
     private NDArray drop(NDArray x, boolean training) {

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The whole encoder as one DJL block. Inputs: features [B, T, F] and the valid mask [B, T].
- * Outputs: {@code layers + 1} hidden states [B, T, D] (see {@link TransformerEncoder}).
+ * The whole encoder as one DJL block. Inputs: features [B, T, F], the valid mask [B, T] and, optionally, which
+ * layers run [L] (1 runs, 0 is skipped by layer drop; all run when absent). Outputs: {@code layers + 1} hidden
+ * states [B, T, D] (see {@link TransformerEncoder}).
  */
 final class TransformerStack extends AbstractBlock {
     /** Added to attention scores of padded keys: exp of it underflows to exactly 0 in float32. */
@@ -27,18 +28,23 @@ final class TransformerStack extends AbstractBlock {
     private final TransformerConfig config;
     private final Linear inputProjection;
     private final List<TransformerLayer> layers = new ArrayList<>();
-    private final LayerNorm finalNorm;
-    private final SinusoidalPositions positions;
+    /** After the last layer (pre-LN) or on the input to the first (post-LN): one norm either way. */
+    private final LayerNorm outerNorm;
+    private final SinusoidalPositions sinusoids;
+    private final ConvPositions convPositions;
 
     TransformerStack(TransformerConfig config) {
         this.config = config;
         inputProjection = addChildBlock("input_projection", Linear.builder().setUnits(config.dim()).build());
         for (int i = 0; i < config.layers(); i++) {
             layers.add(addChildBlock(String.format(Locale.ROOT, "layer%02d", i),
-                    new TransformerLayer(config.dim(), config.heads(), config.ffn(), config.dropout().floatValue())));
+                    new TransformerLayer(config.dim(), config.heads(), config.ffn(), config.dropout().floatValue(),
+                            config.preNorm())));
         }
-        finalNorm = addChildBlock("final_norm", LayerNorm.builder().axis(2).build());
-        positions = new SinusoidalPositions(config.dim());
+        convPositions = config.convPositions() ? addChildBlock("positions",
+                new ConvPositions(config.dim(), config.posConvKernel(), config.posConvGroups())) : null;
+        sinusoids = config.convPositions() ? null : new SinusoidalPositions(config.dim());
+        outerNorm = addChildBlock(config.preNorm() ? "final_norm" : "input_norm", LayerNorm.builder().axis(2).build());
     }
 
     @Override
@@ -51,17 +57,31 @@ final class TransformerStack extends AbstractBlock {
         NDArray validColumn = valid.reshape(batch, frames, 1);
         NDArray keyBias = valid.sub(1f).mul(-PADDING_BIAS).reshape(batch, 1, 1, frames);
 
+        float[] runs = inputs.size() > 2 ? inputs.get(2).toFloatArray() : null;
+
         NDArray projected = inputProjection.forward(ps, new NDList(features), training).head();
-        NDArray x = projected.add(positions.forFrames(features.getManager(), frames)).mul(validColumn);
+        NDArray x;
+        if (convPositions != null) {
+            NDArray masked = projected.mul(validColumn);
+            x = masked.add(convPositions.forward(ps, new NDList(masked), training).head());
+        } else {
+            x = projected.add(sinusoids.forFrames(features.getManager(), frames));
+        }
+        if (!config.preNorm()) {
+            x = outerNorm.forward(ps, new NDList(x), training).head();
+        }
+        x = x.mul(validColumn);
         NDList hidden = new NDList(config.layers() + 1);
         hidden.add(x);
         if (training && config.dropout() > 0) {
             x = Dropout.dropout(x, config.dropout().floatValue(), true).head();
         }
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(ps, new NDList(x, keyBias), training).head();
-            if (i == layers.size() - 1) {
-                x = finalNorm.forward(ps, new NDList(x), training).head();
+            if (runs == null || runs[i] > 0) {
+                x = layers.get(i).forward(ps, new NDList(x, keyBias), training).head();
+            }
+            if (i == layers.size() - 1 && config.preNorm()) {
+                x = outerNorm.forward(ps, new NDList(x), training).head();
             }
             // Zero padded frames so nothing downstream (probes, pooling) can read them.
             x = x.mul(validColumn);
@@ -85,9 +105,12 @@ final class TransformerStack extends AbstractBlock {
         Shape hidden = new Shape(features.get(0), features.get(1), config.dim());
         Shape keyBias = new Shape(features.get(0), 1, 1, features.get(1));
         inputProjection.initialize(manager, dataType, features);
+        if (convPositions != null) {
+            convPositions.initialize(manager, dataType, hidden);
+        }
         for (TransformerLayer layer : layers) {
             layer.initialize(manager, dataType, hidden, keyBias);
         }
-        finalNorm.initialize(manager, dataType, hidden);
+        outerNorm.initialize(manager, dataType, hidden);
     }
 }

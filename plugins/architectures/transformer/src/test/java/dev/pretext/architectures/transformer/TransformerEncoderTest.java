@@ -15,12 +15,15 @@ import dev.pretext.testkit.NativeMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransformerEncoderTest {
     private static final int FEATURES = 20;
     private static final FeatureSpec SPEC = new FeatureSpec(FEATURES, 100);
-    private static final TransformerConfig SMALL = new TransformerConfig(null, 2, 32, 4, 64, null);
+    private static final TransformerConfig SMALL = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, null, null);
+    /** wav2vec 2.0's layout in miniature: post-LN and convolutional positions (an even kernel, as theirs). */
+    private static final TransformerConfig POST_CONV = new TransformerConfig(null, 2, 32, 4, 64, null, null, "post",
+            "conv", 6, 4, null, null);
+
+    static java.util.stream.Stream<TransformerConfig> layouts() {
+        return java.util.stream.Stream.of(SMALL, POST_CONV);
+    }
 
     private NDManager manager;
 
@@ -107,9 +117,10 @@ class TransformerEncoderTest {
         }
     }
 
-    @Test
-    void paddingDoesNotLeakIntoRealFrames() {
-        TransformerEncoder encoder = build(SMALL, 2);
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void paddingDoesNotLeakIntoRealFrames(TransformerConfig config) {
+        TransformerEncoder encoder = build(config, 2);
         ParameterStore ps = new ParameterStore(manager, false);
         int shortLength = 11;
         int frames = 23;
@@ -132,7 +143,7 @@ class TransformerEncoderTest {
             // The same batch with the padding treated as real: shows the comparison is sensitive to leaks.
             EncoderOutput leaky = encoder.forward(ps, batchFeatures,
                     step.create(validMask(frames, frames, frames), new Shape(2, frames)), false);
-            for (int layer = 0; layer <= SMALL.layers(); layer++) {
+            for (int layer = 0; layer <= config.layers(); layer++) {
                 float[] expected = alone.hiddenStates().get(layer).toFloatArray();
                 float[] actual = padded.hiddenStates().get(layer).get("0, :" + shortLength).toFloatArray();
                 assertTrue(maxAbsDiff(expected, actual) < 1e-4,
@@ -145,12 +156,13 @@ class TransformerEncoderTest {
         }
     }
 
-    @Test
-    void sameSeedGivesTheSameModelAndOutputs() {
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void sameSeedGivesTheSameModelAndOutputs(TransformerConfig config) {
         float[] input = randomFeatures(2 * 13 * FEATURES, 11);
-        float[] a = lastState(build(SMALL, 42), input);
-        float[] b = lastState(build(SMALL, 42), input);
-        float[] c = lastState(build(SMALL, 43), input);
+        float[] a = lastState(build(config, 42), input);
+        float[] b = lastState(build(config, 42), input);
+        float[] c = lastState(build(config, 43), input);
         assertArrayEquals(a, b);
         assertTrue(maxAbsDiff(a, c) > 1e-3, "a different seed gave the same model");
     }
@@ -164,14 +176,15 @@ class TransformerEncoderTest {
         }
     }
 
-    @Test
-    void gradientsReachEveryParameterIncludingTheInputProjection() {
-        TransformerEncoder encoder = build(SMALL, 3);
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void gradientsReachEveryParameterIncludingTheInputProjection(TransformerConfig config) {
+        TransformerEncoder encoder = build(config, 3);
         ParameterStore ps = new ParameterStore(manager, false);
         try (NDManager step = manager.newSubManager()) {
             NDArray features = step.create(randomFeatures(2 * 9 * FEATURES, 13), new Shape(2, 9, FEATURES));
             NDArray valid = step.create(validMask(9, 9, 5), new Shape(2, 9));
-            NDArray target = step.create(randomFeatures(2 * 9 * SMALL.dim(), 14), new Shape(2, 9, SMALL.dim()));
+            NDArray target = step.create(randomFeatures(2 * 9 * config.dim(), 14), new Shape(2, 9, config.dim()));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 EncoderOutput out = encoder.forward(ps, features, valid, true);
                 NDArray loss = out.last().sub(target).square().mean();
@@ -204,11 +217,12 @@ class TransformerEncoderTest {
         }
     }
 
-    @Test
-    void gradientsDoNotDependOnWhenTheGarbageCollectorRuns() {
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void gradientsDoNotDependOnWhenTheGarbageCollectorRuns(TransformerConfig config) {
         // DJL frees the operand of op(Number) right after the op while autograd still holds it; an encoder
         // that used mul(Number) on the gradient path produced garbage gradients whenever GC ran in between.
-        TransformerEncoder encoder = build(SMALL, 3);
+        TransformerEncoder encoder = build(config, 3);
         float[] quiet = gradients(encoder, false);
         for (int round = 0; round < 3; round++) {
             assertArrayEquals(quiet, gradients(encoder, true), "gradients changed after a garbage collection");
@@ -217,7 +231,7 @@ class TransformerEncoderTest {
 
     @Test
     void dropoutActsOnlyWhenTraining() {
-        TransformerConfig withDropout = new TransformerConfig(null, 2, 32, 4, 64, 0.3);
+        TransformerConfig withDropout = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, 0.3, null);
         TransformerEncoder encoder = build(withDropout, 4);
         ParameterStore ps = new ParameterStore(manager, false);
         try (NDManager step = manager.newSubManager()) {
@@ -234,8 +248,10 @@ class TransformerEncoderTest {
     @Test
     void parameterCountMatchesTheBuiltBlock() {
         for (TransformerConfig config : new TransformerConfig[]{SMALL,
-                new TransformerConfig("tiny", null, null, null, null, null),
-                new TransformerConfig(null, 1, 12, 3, 20, null)}) {
+                new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null),
+                new TransformerConfig(null, 1, 12, 3, 20, null, null, null, null, null, null, null, null),
+                POST_CONV, new TransformerConfig("tiny", null, null, null, null, null, 2.0, null, "conv", null, null,
+                null, null)}) {
             TransformerEncoder encoder = build(config, 5);
             long built = 0;
             for (Parameter p : encoder.block().getParameters().values()) {
@@ -243,6 +259,45 @@ class TransformerEncoderTest {
             }
             assertEquals(built, TransformerEncoder.parameterCount(config, FEATURES), config.toString());
         }
+    }
+
+    @Test
+    void layerDropSkipsWholeLayersOnlyWhenTrainingAndCountsWhatRan() {
+        TransformerConfig dropping = new TransformerConfig(null, 6, 32, 4, 64, null, null, null, null, null, null,
+                null, 0.5);
+        TransformerEncoder encoder = build(dropping, 8);
+        ParameterStore ps = new ParameterStore(manager, false);
+        int skippedSomewhere = 0;
+        try (NDManager step = manager.newSubManager()) {
+            NDArray features = step.create(randomFeatures(2 * 9 * FEATURES, 21), new Shape(2, 9, FEATURES));
+            NDArray valid = step.create(validMask(9, 9, 5), new Shape(2, 9));
+            EncoderOutput eval = encoder.forward(ps, features, valid, false);
+            assertNull(eval.executed(), "nothing is skipped at evaluation");
+            double full = encoder.flops(2, 9).total();
+            for (int draw = 0; draw < 5; draw++) {
+                Engine.getInstance().setRandomSeed(100 + draw);
+                EncoderOutput out = encoder.forward(ps, features, valid, true);
+                int unchanged = 0;
+                for (int l = 1; l <= dropping.layers(); l++) {
+                    float[] before = out.hiddenStates().get(l - 1).toFloatArray();
+                    float[] after = out.hiddenStates().get(l).toFloatArray();
+                    // The last state is normalised even when its layer was skipped; compare the others.
+                    if (l < dropping.layers() && maxAbsDiff(before, after) == 0) {
+                        unchanged++;
+                    }
+                }
+                skippedSomewhere += unchanged;
+                double ffnPerLayer = encoder.flops(2, 9).forward().get("encoder.ffn") / dropping.layers();
+                double ran = out.executed().forward().get("encoder.ffn") / ffnPerLayer;
+                assertTrue(ran <= dropping.layers() - unchanged + 1e-9, "counted " + ran + " layers, " + unchanged
+                        + " were skipped");
+                assertTrue(out.executed().total() <= full);
+                Engine.getInstance().setRandomSeed(100 + draw);
+                float[] again = encoder.forward(ps, features, valid, true).last().toFloatArray();
+                assertArrayEquals(out.last().toFloatArray(), again, "the same engine seed skips the same layers");
+            }
+        }
+        assertTrue(skippedSomewhere > 0, "layer_drop 0.5 never skipped a layer in 5 batches of 6 layers");
     }
 
     @Test
