@@ -45,7 +45,7 @@ public final class FbankFrontend implements Frontend {
         window = poveyWindow(windowSize);
         fft = new RealFft(fftLength(windowSize));
         melBank = melBank(config.bins(), fft.length());
-        spec = new FeatureSpec(config.bins(), 1000.0 / config.shiftMs());
+        spec = new FeatureSpec(config.bins() * config.stack(), 1000.0 / config.shiftMs() / config.grouping());
     }
 
     /** Samples in {@code ms} milliseconds at 16 kHz, truncated as Kaldi does. */
@@ -128,7 +128,28 @@ public final class FbankFrontend implements Frontend {
         if (config.cmvn()) {
             normalise(out, frames, bins);
         }
-        return new Features(out, frames, bins);
+        return regroup(new Features(out, frames, bins));
+    }
+
+    /** Stacks or subsamples frames as configured; stacked frames lie side by side, the earliest first. */
+    private Features regroup(Features f) {
+        int group = config.grouping();
+        if (group == 1) {
+            return f;
+        }
+        int frames = f.frames() / group;
+        int bins = f.dim();
+        if (config.stack() > 1) {
+            // Row-major frames of `bins` values: `group` consecutive rows are already one stacked row.
+            float[] stacked = new float[frames * group * bins];
+            System.arraycopy(f.data(), 0, stacked, 0, stacked.length);
+            return new Features(stacked, frames, group * bins);
+        }
+        float[] kept = new float[frames * bins];
+        for (int t = 0; t < frames; t++) {
+            System.arraycopy(f.data(), t * group * bins, kept, t * bins, bins);
+        }
+        return new Features(kept, frames, bins);
     }
 
     /** Per-band mean and variance normalisation over the utterance. */
@@ -174,6 +195,7 @@ public final class FbankFrontend implements Frontend {
         double mel = 2.0 * melBank.nonZero();
         double log = 2.0 * melBank.bins();
         double cmvn = config.cmvn() ? 5.0 * melBank.bins() : 0.0;
-        return framing + preemphasis + windowing + fft.flops() + mel + log + cmvn;
+        // Every 10 ms frame is computed, also those that subsampling then drops.
+        return config.grouping() * (framing + preemphasis + windowing + fft.flops() + mel + log + cmvn);
     }
 }

@@ -18,8 +18,8 @@ class FbankConfigBindingTest {
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
         FbankConfig c = MAPPER.readValue("{\"bins\": 40, \"frame_ms\": 20, \"shift_ms\": 8}", FbankConfig.class);
-        assertEquals(new FbankConfig(40, 20.0, 8.0, false), c);
-        assertEquals(MAPPER.readTree("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":false}"),
+        assertEquals(new FbankConfig(40, 20.0, 8.0, false, null, null), c);
+        assertEquals(MAPPER.readTree("{\"bins\":80,\"frame_ms\":25.0,\"shift_ms\":10.0,\"cmvn\":false,\"stack\":1,\"subsample\":1}"),
                 MAPPER.valueToTree(MAPPER.readValue("{}", FbankConfig.class)));
     }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FbankConfigTest {
     @Test
     void missingKeysGetTheDefaults() {
-        FbankConfig c = new FbankConfig(null, null, null, null);
+        FbankConfig c = new FbankConfig(null, null, null, null, null, null);
         assertEquals(80, c.bins());
         assertEquals(25.0, c.frameMs());
         assertEquals(10.0, c.shiftMs());
@@ -31,7 +31,7 @@ class FbankConfigTest {
     })
     void badValuesAreNamedWithTheirRange(int bins, double frameMs, double shiftMs, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FbankConfig(bins, frameMs, shiftMs, null));
+                () -> new FbankConfig(bins, frameMs, shiftMs, null, null, null));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FbankFrontendTest {
-    private static final FbankConfig WITH_CMVN = new FbankConfig(null, null, null, true);
+    private static final FbankConfig WITH_CMVN = new FbankConfig(null, null, null, true, null, null);
 
     private final Waveform speech = Fixtures.wav("speech.wav");
 
@@ -42,7 +42,7 @@ class FbankFrontendTest {
 
     @Test
     void cmvnKeepsTheShapeOfEachBand() {
-        Features raw = new FbankFrontend(new FbankConfig(null, null, null, false)).extract(speech);
+        Features raw = new FbankFrontend(new FbankConfig(null, null, null, false, null, null)).extract(speech);
         Features normalised = new FbankFrontend(WITH_CMVN).extract(speech);
         // Normalisation is affine per band with a positive scale: the ordering of frames within a band survives.
         int band = 20;
@@ -107,13 +107,13 @@ class FbankFrontendTest {
 
     @Test
     void silenceSitsOnTheLogFloor() {
-        Features f = new FbankFrontend(new FbankConfig(40, null, null, false))
+        Features f = new FbankFrontend(new FbankConfig(40, null, null, false, null, null))
                 .extract(new Waveform(new float[1600], Waveform.RATE));
         for (float v : f.data()) {
             assertEquals(Math.log(Math.ulp(1.0f)), v, 1e-6);
         }
         // With CMVN, constant bands are centred rather than divided by zero.
-        for (float v : new FbankFrontend(new FbankConfig(40, null, null, true))
+        for (float v : new FbankFrontend(new FbankConfig(40, null, null, true, null, null))
                 .extract(new Waveform(new float[1600], Waveform.RATE)).data()) {
             assertEquals(0.0f, v);
         }
@@ -121,7 +121,7 @@ class FbankFrontendTest {
 
     @Test
     void toneEnergyLandsInTheBandAroundItsFrequency() {
-        FbankFrontend frontend = new FbankFrontend(new FbankConfig(40, null, null, false));
+        FbankFrontend frontend = new FbankFrontend(new FbankConfig(40, null, null, false, null, null));
         Features f = frontend.extract(Signals.tone(1000, 0.5, 0.5));
         int peak = 0;
         for (int b = 1; b < f.dim(); b++) {
@@ -138,7 +138,7 @@ class FbankFrontendTest {
     @Test
     void specFollowsBinsAndShift() {
         assertEquals(new FeatureSpec(80, 100.0), new FbankFrontend(WITH_CMVN).spec());
-        assertEquals(new FeatureSpec(40, 125.0), new FbankFrontend(new FbankConfig(40, 20.0, 8.0, null)).spec());
+        assertEquals(new FeatureSpec(40, 125.0), new FbankFrontend(new FbankConfig(40, 20.0, 8.0, null, null, null)).spec());
     }
 
     @Test
@@ -151,13 +151,40 @@ class FbankFrontendTest {
 
     @Test
     void flopsCountTheFftMelAndCmvn() {
-        FbankFrontend plain = new FbankFrontend(new FbankConfig(80, null, null, false));
+        FbankFrontend plain = new FbankFrontend(new FbankConfig(80, null, null, false, null, null));
         FbankFrontend normalised = new FbankFrontend(WITH_CMVN);
         // A 512-point real FFT done as a 256-point complex FFT: 5 * 256 * 8 butterfly flops plus the split.
         double fftAlone = 5.0 * 256 * 8;
         assertTrue(plain.flopsPerFrame() > fftAlone + 400 * 6, "flops " + plain.flopsPerFrame());
         assertTrue(plain.flopsPerFrame() < 5.0 * 512 * 9 + 400 * 6 + 2 * 257 * 80, "flops " + plain.flopsPerFrame());
         assertEquals(5.0 * 80, normalised.flopsPerFrame() - plain.flopsPerFrame(), 1e-9);
-        assertTrue(new FbankFrontend(new FbankConfig(40, null, null, false)).flopsPerFrame() < plain.flopsPerFrame());
+        assertTrue(new FbankFrontend(new FbankConfig(40, null, null, false, null, null)).flopsPerFrame() < plain.flopsPerFrame());
+    }
+
+    @Test
+    void stackingAndSubsamplingMakeTwentyMillisecondFramesFromTheSameValues() {
+        Waveform speech = Signals.chirp(200, 3000, 1.0, 0.5);
+        Features plain = new FbankFrontend(new FbankConfig(40, null, null, false, null, null)).extract(speech);
+        FbankFrontend stacking = new FbankFrontend(new FbankConfig(40, null, null, false, 2, null));
+        FbankFrontend subsampling = new FbankFrontend(new FbankConfig(40, null, null, false, null, 2));
+        assertEquals(new FeatureSpec(80, 50.0), stacking.spec());
+        assertEquals(new FeatureSpec(40, 50.0), subsampling.spec());
+        Features stacked = stacking.extract(speech);
+        Features kept = subsampling.extract(speech);
+        assertEquals(plain.frames() / 2, stacked.frames());
+        assertEquals(plain.frames() / 2, kept.frames());
+        for (int t = 0; t < stacked.frames(); t++) {
+            for (int b = 0; b < 40; b++) {
+                assertEquals(plain.get(2 * t, b), stacked.get(t, b));
+                assertEquals(plain.get(2 * t + 1, b), stacked.get(t, 40 + b));
+                assertEquals(plain.get(2 * t, b), kept.get(t, b));
+            }
+        }
+        // Both compute every 10 ms frame, so each output frame costs two.
+        double one = new FbankFrontend(new FbankConfig(40, null, null, false, null, null)).flopsPerFrame();
+        assertEquals(2 * one, stacking.flopsPerFrame(), 1e-9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FbankConfig(null, null, null, null, 2, 2));
+        assertTrue(e.getMessage().contains("stack or subsample"), e.getMessage());
     }
 }

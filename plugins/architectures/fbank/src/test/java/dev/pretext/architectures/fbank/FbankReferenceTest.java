@@ -21,7 +21,7 @@ class FbankReferenceTest {
     void matchesTorchaudio(Fixtures.Case c) {
         Waveform audio = Fixtures.wav(c.wav());
         Features expected = Fixtures.features(c.name() + ".f32");
-        FbankFrontend frontend = new FbankFrontend(new FbankConfig(c.bins(), c.frameMs(), c.shiftMs(), false));
+        FbankFrontend frontend = new FbankFrontend(new FbankConfig(c.bins(), c.frameMs(), c.shiftMs(), false, null, null));
 
         Features actual = frontend.extract(audio);
 
