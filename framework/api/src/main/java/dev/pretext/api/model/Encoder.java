@@ -6,6 +6,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.FeatureSpec;
 
+import java.util.OptionalLong;
+
 /**
  * The trainable body of a speech model: frame features in, hidden states of every layer out.
  * The core creates one per run (and a fresh one for the random-initialisation baseline).
@@ -31,4 +33,12 @@ public interface Encoder {
 
     /** Forward FLOPs for a padded batch of this shape, every component named (padding is compute too). */
     FlopCount flops(int batch, int frames);
+
+    /**
+     * Trainable parameters, known without creating them (planners compare sizes without building each model);
+     * empty when the encoder cannot tell.
+     */
+    default OptionalLong parameterCount() {
+        return OptionalLong.empty();
+    }
 }

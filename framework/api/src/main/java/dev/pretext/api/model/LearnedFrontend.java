@@ -6,6 +6,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.FeatureSpec;
 
+import java.util.OptionalLong;
+
 /**
  * A frontend whose last stage learns: it runs in the model graph, between the loader's features and the
  * encoder body (wav2vec 2.0's convolutional feature encoder is one). The loader still calls
@@ -32,9 +34,17 @@ public interface LearnedFrontend extends Frontend {
      */
     FrontendOutput forward(ParameterStore parameters, NDArray features, NDArray valid, boolean training);
 
-    /** Forward FLOPs of {@link #forward} for a padded batch of this input shape, per named component. */
+    /**
+     * Forward FLOPs of {@link #forward} for a padded batch of this input shape, per named component; names start
+     * with {@code frontend.}.
+     */
     FlopCount flops(int batch, int frames);
 
     /** Frames {@link #forward} returns for {@code frames} input frames. */
     int outputFrames(int frames);
+
+    /** Trainable parameters, known without creating them; empty when the frontend cannot tell. */
+    default OptionalLong parameterCount() {
+        return OptionalLong.empty();
+    }
 }

@@ -17,6 +17,7 @@ import dev.pretext.core.data.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The network that pre-training produces and probes read: the frontend's learned stage, when it has one, then
@@ -86,6 +87,16 @@ public final class UpstreamModel {
             count += count(learned.block().getParameters().values());
         }
         return count + count(encoder.block().getParameters().values());
+    }
+
+    /** Parameters of both parts known without creating them; empty when a part cannot tell. */
+    public OptionalLong plannedParameters() {
+        OptionalLong body = encoder.parameterCount();
+        if (learned == null || body.isEmpty()) {
+            return body;
+        }
+        OptionalLong front = learned.parameterCount();
+        return front.isEmpty() ? front : OptionalLong.of(front.getAsLong() + body.getAsLong());
     }
 
     private static long count(List<Parameter> params) {

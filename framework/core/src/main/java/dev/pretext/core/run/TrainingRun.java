@@ -240,7 +240,8 @@ public final class TrainingRun {
         return "whitespace only";
     }
 
-    private static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset) {
+    /** Every utterance of a dataset, or a user error saying why there are none. */
+    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset) {
         try {
             List<Utterance> utts = dataset.instance().utterances();
             if (utts.isEmpty()) {

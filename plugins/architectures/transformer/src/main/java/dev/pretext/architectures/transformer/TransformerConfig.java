@@ -127,6 +127,16 @@ public record TransformerConfig(String preset, Integer layers, Integer dim, Inte
         }
     }
 
+    /** An explicit pre-LN shape with sinusoidal positions and every other key at its default. */
+    public static TransformerConfig shape(int layers, int dim, int heads, int ffn) {
+        return new TransformerConfig(null, layers, dim, heads, ffn, null, null, null, null, null, null, null, null);
+    }
+
+    /** A preset with every other key at its default. */
+    public static TransformerConfig preset(String name) {
+        return new TransformerConfig(name, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
     /** Width of one attention head. */
     public int headDim() {
         return dim / heads;

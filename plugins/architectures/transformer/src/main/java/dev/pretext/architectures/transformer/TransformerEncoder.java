@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A Transformer encoder over frame features.
@@ -109,6 +110,11 @@ public final class TransformerEncoder implements Encoder {
     @Override
     public FlopCount flops(int batch, int frames) {
         return flops(config, featureDim, batch, frames, config.layers());
+    }
+
+    @Override
+    public OptionalLong parameterCount() {
+        return OptionalLong.of(parameterCount(config, featureDim));
     }
 
     /**

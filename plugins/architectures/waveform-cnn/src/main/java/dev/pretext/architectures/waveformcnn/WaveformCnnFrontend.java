@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * wav2vec 2.0's convolutional feature encoder, learned with the encoder. The loader only cuts the waveform into
@@ -132,6 +133,11 @@ public final class WaveformCnnFrontend implements LearnedFrontend {
         // the padding mask, and the gradient scaling's two products and sum
         parts.put("frontend.elementwise", out + (config.gradientScale() < 1.0 ? 3 * out : 0));
         return new FlopCount(parts);
+    }
+
+    @Override
+    public OptionalLong parameterCount() {
+        return OptionalLong.of(parameterCount(config));
     }
 
     /** Trainable parameters, without building the block. */

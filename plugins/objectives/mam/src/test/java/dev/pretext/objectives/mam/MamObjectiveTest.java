@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MamObjectiveTest {
     private static final int BINS = 16;
     private static final FeatureSpec SPEC = new FeatureSpec(BINS, 100);
-    private static final TransformerConfig ENCODER = new TransformerConfig(null, 2, 64, 4, 128, null);
+    private static final TransformerConfig ENCODER = TransformerConfig.shape(2, 64, 4, 128);
 
     private static float[] features;
     private static int[] lengths;
