@@ -1,4 +1,4 @@
-package dev.pretext.datasets.wavdir;
+package dev.pretext.datasets.audio;
 
 /**
  * Band-limited sample-rate conversion with a linear-phase, Kaiser-windowed sinc low-pass (the classic
@@ -11,7 +11,7 @@ package dev.pretext.datasets.wavdir;
  * rate) each phase has exact coefficients; otherwise coefficients are interpolated between 4096 tabulated
  * phases (same measured figures).
  */
-final class Resampler {
+public final class Resampler {
     static final int ZERO_CROSSINGS = 32;
     static final double ROLLOFF = 0.94;
     static final double KAISER_BETA = 9.0;
@@ -21,11 +21,11 @@ final class Resampler {
     }
 
     /** Samples produced for {@code frames} input frames: the same duration, rounded up to a whole sample. */
-    static long outputLength(long frames, int fromRate, int toRate) {
+    public static long outputLength(long frames, int fromRate, int toRate) {
         return (frames * toRate + fromRate - 1) / fromRate;
     }
 
-    static float[] resample(float[] x, int fromRate, int toRate) {
+    public static float[] resample(float[] x, int fromRate, int toRate) {
         if (fromRate == toRate) {
             return x;
         }

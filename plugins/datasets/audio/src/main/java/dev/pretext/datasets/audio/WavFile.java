@@ -1,11 +1,8 @@
-package dev.pretext.datasets.wavdir;
+package dev.pretext.datasets.audio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads RIFF/WAVE files: integer PCM of 8 (unsigned), 16, 24 or 32 bits and IEEE float of 32 or 64 bits, plain
@@ -18,13 +15,6 @@ final class WavFile {
     private static final long UNKNOWN_SIZE = 0xFFFFFFFFL;
 
     private WavFile() {
-    }
-
-    /** A file that cannot be used, with the reason in words a user can act on. */
-    static final class BadWavException extends IOException {
-        BadWavException(String reason) {
-            super(reason);
-        }
     }
 
     /**
@@ -44,53 +34,44 @@ final class WavFile {
         }
     }
 
-    static Header readHeader(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readHeader(ch);
-        }
-    }
-
-    private static Header readHeader(FileChannel ch) throws IOException {
+    static Header readHeader(FileChannel ch) throws IOException {
         long size = ch.size();
-        if (size == 0) {
-            throw new BadWavException("empty file");
-        }
-        ByteBuffer riff = read(ch, 0, 12);
+        ByteBuffer riff = AudioReader.read(ch, 0, 12);
         if (riff == null || !tag(riff, 8).equals("WAVE")) {
-            throw new BadWavException("not a WAV file (no RIFF/WAVE header)");
+            throw new BadAudioException("not a WAV file (no RIFF/WAVE header)");
         }
         String kind = tag(riff, 0);
         if (!kind.equals("RIFF")) {
-            throw new BadWavException(kind.equals("RIFX") || kind.equals("RF64")
+            throw new BadAudioException(kind.equals("RIFX") || kind.equals("RF64")
                     ? "unsupported WAV variant " + kind + " (convert it to a standard RIFF WAV)"
                     : "not a WAV file (no RIFF/WAVE header)");
         }
         ByteBuffer fmt = null;
         long pos = 12;
         while (true) {
-            ByteBuffer chunk = read(ch, pos, 8);
+            ByteBuffer chunk = AudioReader.read(ch, pos, 8);
             if (chunk == null) {
-                throw new BadWavException(fmt == null ? "no fmt chunk" : "no data chunk");
+                throw new BadAudioException(fmt == null ? "no fmt chunk" : "no data chunk");
             }
             String id = tag(chunk, 0);
             long chunkSize = Integer.toUnsignedLong(chunk.getInt(4));
             long body = pos + 8;
             if (id.equals("fmt ")) {
                 if (chunkSize < 16) {
-                    throw new BadWavException("fmt chunk too short (" + chunkSize + " bytes)");
+                    throw new BadAudioException("fmt chunk too short (" + chunkSize + " bytes)");
                 }
-                fmt = read(ch, body, (int) Math.min(chunkSize, 64));
+                fmt = AudioReader.read(ch, body, (int) Math.min(chunkSize, 64));
                 if (fmt == null) {
-                    throw new BadWavException("truncated inside the fmt chunk");
+                    throw new BadAudioException("truncated inside the fmt chunk");
                 }
             } else if (id.equals("data")) {
                 if (fmt == null) {
-                    throw new BadWavException("the data chunk comes before the fmt chunk");
+                    throw new BadAudioException("the data chunk comes before the fmt chunk");
                 }
                 long available = size - body;
                 long dataBytes = chunkSize == UNKNOWN_SIZE ? available : chunkSize; // streamed: up to end of file
                 if (dataBytes > available) {
-                    throw new BadWavException("truncated: the data chunk declares " + dataBytes
+                    throw new BadAudioException("truncated: the data chunk declares " + dataBytes
                             + " bytes but only " + available + " follow");
                 }
                 return format(fmt, body, dataBytes);
@@ -99,7 +80,7 @@ final class WavFile {
         }
     }
 
-    private static Header format(ByteBuffer fmt, long dataOffset, long dataBytes) throws BadWavException {
+    private static Header format(ByteBuffer fmt, long dataOffset, long dataBytes) throws BadAudioException {
         int tag = Short.toUnsignedInt(fmt.getShort(0));
         int channels = Short.toUnsignedInt(fmt.getShort(2));
         long rate = Integer.toUnsignedLong(fmt.getInt(4));
@@ -107,39 +88,40 @@ final class WavFile {
         int bits = Short.toUnsignedInt(fmt.getShort(14));
         if (tag == EXTENSIBLE) {
             if (fmt.limit() < 40) {
-                throw new BadWavException("WAVE_FORMAT_EXTENSIBLE header too short");
+                throw new BadAudioException("WAVE_FORMAT_EXTENSIBLE header too short");
             }
             tag = Short.toUnsignedInt(fmt.getShort(24)); // first two bytes of the sub-format GUID
         }
         if (channels == 0) {
-            throw new BadWavException("the header says 0 channels");
+            throw new BadAudioException("the header says 0 channels");
         }
         if (rate == 0 || rate > 1_000_000) {
-            throw new BadWavException("implausible sample rate " + rate + " Hz");
+            throw new BadAudioException("implausible sample rate " + rate + " Hz");
         }
         boolean supported = (tag == PCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32))
                 || (tag == IEEE_FLOAT && (bits == 32 || bits == 64));
         if (!supported) {
-            throw new BadWavException("unsupported encoding: " + describe(tag) + ", " + bits
+            throw new BadAudioException("unsupported encoding: " + describe(tag) + ", " + bits
                     + " bits (supported: PCM 8/16/24/32-bit, float 32/64-bit)");
         }
         if (blockAlign != channels * bits / 8) {
-            throw new BadWavException("inconsistent header: block align " + blockAlign + " for " + channels
+            throw new BadAudioException("inconsistent header: block align " + blockAlign + " for " + channels
                     + " channels of " + bits + " bits");
         }
         long frames = dataBytes / blockAlign;
         if (frames == 0) {
-            throw new BadWavException("no audio samples");
+            throw new BadAudioException("no audio samples");
         }
         if (frames * channels > Integer.MAX_VALUE - 8) {
-            throw new BadWavException("too long to load at once (" + frames + " frames): split it into shorter files");
+            throw new BadAudioException("too long to load at once (" + frames + " frames): split it into shorter files");
         }
         return new Header(tag, channels, (int) rate, bits, dataOffset, frames);
     }
 
     private static String describe(int tag) {
         return switch (tag) {
-            case 2 -> "ADPCM";
+            case 2 -> "Microsoft ADPCM";
+            case 0x11 -> "IMA ADPCM";
             case 6 -> "A-law";
             case 7 -> "mu-law";
             case 0x55 -> "MP3";
@@ -148,24 +130,25 @@ final class WavFile {
     }
 
     /** The audio as mono floats (the mean of the channels) at the file's own rate. */
-    static float[] readMono(Path file, Header h) throws IOException {
+    static float[] readMono(FileChannel ch, Header h) throws IOException {
         int bytesPerSample = h.bitsPerSample() / 8;
         int n = (int) h.frames();
         float[] mono = new float[n];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long length = (long) n * h.blockAlign();
-            ByteBuffer data = read(ch, h.dataOffset(), (int) length);
-            if (data == null) {
-                throw new BadWavException("truncated: the file changed or ended while reading");
+        long length = (long) n * h.blockAlign();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new BadAudioException("too large to load at once (" + length + " bytes of samples): split it into shorter files");
+        }
+        ByteBuffer data = AudioReader.read(ch, h.dataOffset(), (int) length);
+        if (data == null) {
+            throw new BadAudioException("truncated: the file changed or ended while reading");
+        }
+        float scale = 1f / h.channels();
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int c = 0; c < h.channels(); c++) {
+                sum += sample(data, (i * h.channels() + c) * bytesPerSample, h);
             }
-            float scale = 1f / h.channels();
-            for (int i = 0; i < n; i++) {
-                double sum = 0;
-                for (int c = 0; c < h.channels(); c++) {
-                    sum += sample(data, (i * h.channels() + c) * bytesPerSample, h);
-                }
-                mono[i] = (float) (sum * scale);
-            }
+            mono[i] = (float) (sum * scale);
         }
         return mono;
     }
@@ -180,18 +163,6 @@ final class WavFile {
             case 24 -> ((b.get(at) & 0xff) | ((b.get(at + 1) & 0xff) << 8) | (b.get(at + 2) << 16)) / 8388608.0;
             default -> b.getInt(at) / 2147483648.0;
         };
-    }
-
-    /** Exactly {@code length} bytes at {@code position}, little-endian, or null when the file ends first. */
-    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            int got = ch.read(b, position + b.position());
-            if (got < 0) {
-                return null;
-            }
-        }
-        return b.flip();
     }
 
     private static String tag(ByteBuffer b, int at) {

@@ -1,4 +1,4 @@
-package dev.pretext.datasets.wavdir;
+package dev.pretext.datasets.audio;
 
 import org.junit.jupiter.api.Test;
 

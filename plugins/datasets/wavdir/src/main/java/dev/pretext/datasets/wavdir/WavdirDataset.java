@@ -3,17 +3,17 @@ package dev.pretext.datasets.wavdir;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.data.Dataset;
 import dev.pretext.api.data.Utterance;
+import dev.pretext.datasets.audio.AudioReader;
+import dev.pretext.datasets.audio.BadAudioPolicy;
+import dev.pretext.datasets.audio.CorpusFiles;
+import dev.pretext.datasets.audio.Lazily;
+import dev.pretext.datasets.audio.Skipped;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -25,34 +25,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every {@code .wav} file under {@code root}, recursively, in the order of their paths. Ids are the paths
- * relative to the root without the extension ({@code spk1/utt3}); a {@code .txt} file with the same stem next
- * to the audio is its transcript. Audio is downmixed to mono and resampled to 16 kHz ({@link Resampler}).
- * Files that cannot be used (empty, truncated, not WAV, unsupported encoding) are left out and listed with the
- * reason by {@link #skipped()}.
+ * Every {@code .wav} and {@code .flac} file under {@code root}, recursively, in the order of their paths. Ids are
+ * the paths relative to the root without the extension ({@code spk1/utt3}); a {@code .txt} file with the same
+ * stem next to the audio is its transcript. The format is read from the content, not the name; audio is
+ * downmixed to mono and resampled to 16 kHz. Files that cannot be used (empty, truncated, corrupt, unsupported
+ * encoding, too long) are left out and listed with the reason by {@link #skipped()}, or refuse the whole
+ * dataset under {@code on_bad_audio: fail}.
  */
 public final class WavdirDataset implements Dataset {
-    private final Path root;
-    private final boolean speakerFromParent;
-    private volatile Index index;
+    private static final List<String> EXTENSIONS = List.of(".wav", ".flac");
 
-    private record Index(List<Utterance> utterances, Map<Path, WavFile.Header> headers, List<String> skipped) {
+    private final Path root;
+    private final String speakerFrom;
+    private final AudioReader reader;
+    private final BadAudioPolicy policy;
+    private final boolean verify;
+    private final Lazily<Index> index = new Lazily<>(this::scan);
+
+    private record Index(List<Utterance> utterances, List<Skipped> skipped) {
     }
 
     @Inject
     public WavdirDataset(WavdirConfig config) {
-        try {
-            this.root = Path.of(config.root()).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("root '" + config.root() + "' is not a valid folder path: " + e.getReason());
-        }
-        if (!Files.exists(root)) {
-            throw new IllegalArgumentException("root folder " + root + " does not exist: point root at the folder holding the .wav files");
-        }
-        if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException("root " + root + " is a file, not a folder: point root at the folder holding the .wav files");
-        }
-        this.speakerFromParent = config.speakerFrom().equals(WavdirConfig.PARENT);
+        this.root = CorpusFiles.folder(config.root(), "root", "the .wav or .flac files");
+        this.speakerFrom = config.speakerFrom();
+        this.reader = new AudioReader(config.maxAudioSeconds());
+        this.policy = BadAudioPolicy.parse(config.onBadAudio());
+        this.verify = config.verifyAudio();
     }
 
     public Path root() {
@@ -61,13 +60,13 @@ public final class WavdirDataset implements Dataset {
 
     @Override
     public List<Utterance> utterances() throws IOException {
-        return index().utterances();
+        return index.get().utterances();
     }
 
-    /** Files left out of {@link #utterances()}, each as {@code relative/path.wav: reason}. */
-    public List<String> skipped() {
+    /** Files left out of {@link #utterances()}, sorted by path, each with why. */
+    public List<Skipped> skipped() {
         try {
-            return index().skipped();
+            return index.get().skipped();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,40 +74,16 @@ public final class WavdirDataset implements Dataset {
 
     @Override
     public Waveform audio(Utterance utterance) throws IOException {
-        Path file = utterance.audio();
-        WavFile.Header header = index().headers().get(file);
-        try {
-            if (header == null) {
-                header = WavFile.readHeader(file);
-            }
-            float[] mono = WavFile.readMono(file, header);
-            return new Waveform(Resampler.resample(mono, header.sampleRate(), Waveform.RATE), Waveform.RATE);
-        } catch (WavFile.BadWavException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Index index() throws IOException {
-        Index i = index;
-        if (i == null) {
-            synchronized (this) {
-                i = index;
-                if (i == null) {
-                    i = scan();
-                    index = i;
-                }
-            }
-        }
-        return i;
+        return reader.read(utterance.audio());
     }
 
     private Index scan() throws IOException {
         List<Path> files = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && isWav(file)) {
+                if (attributes.isRegularFile() && extension(file) != null) {
                     files.add(file);
                 }
                 return FileVisitResult.CONTINUE;
@@ -120,74 +95,71 @@ public final class WavdirDataset implements Dataset {
                     throw e;
                 }
                 // An unreadable sub-folder or file costs its own entries, not the listing.
-                skipped.add(relative(file) + ": unreadable (" + e + ")");
+                skipped.add(new Skipped(CorpusFiles.relative(root, file), "unreadable (" + e + ")"));
                 return FileVisitResult.CONTINUE;
             }
         });
-        files.sort(Comparator.comparing(this::relative));
+        files.sort(Comparator.comparing(f -> CorpusFiles.relative(root, f)));
         List<Utterance> utterances = new ArrayList<>();
-        Map<Path, WavFile.Header> headers = new HashMap<>();
-        for (Path file : files) {
-            String relative = relative(file);
-            WavFile.Header header;
-            try {
-                header = WavFile.readHeader(file);
-            } catch (WavFile.BadWavException e) {
-                skipped.add(relative + ": " + e.getMessage());
-                continue;
-            } catch (IOException | RuntimeException e) {
-                skipped.add(relative + ": unreadable (" + e + ")");
+        Map<String, String> ids = new HashMap<>();
+        for (AudioReader.Checked c : reader.check(files, verify)) {
+            String relative = CorpusFiles.relative(root, c.file());
+            if (!c.ok()) {
+                skipped.add(new Skipped(relative, c.reason()));
                 continue;
             }
-            long samples = Resampler.outputLength(header.frames(), header.sampleRate(), Waveform.RATE);
-            String id = relative.substring(0, relative.length() - ".wav".length());
-            utterances.add(new Utterance(id, file, samples / (double) Waveform.RATE, speaker(file), transcript(file),
-                    List.of()));
-            headers.put(file, header);
+            String id = relative.substring(0, relative.length() - extension(c.file()).length());
+            String other = ids.putIfAbsent(id, relative);
+            if (other != null) {
+                skipped.add(new Skipped(relative, "same id '" + id + "' as " + other + ": keep one of the two"));
+                continue;
+            }
+            utterances.add(new Utterance(id, c.file(), c.info().samplesAt16k() / (double) Waveform.RATE,
+                    speaker(c.file()), transcript(c.file()), List.of()));
         }
         skipped.sort(Comparator.naturalOrder());
-        return new Index(List.copyOf(utterances), Map.copyOf(headers), List.copyOf(skipped));
+        policy.enforce(skipped, files.size(), root.toString());
+        return new Index(List.copyOf(utterances), List.copyOf(skipped));
     }
 
-    private static boolean isWav(Path file) {
+    /** The audio extension of the file's name as it is written, or null. */
+    private static String extension(Path file) {
         Path name = file.getFileName();
-        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".wav");
-    }
-
-    /** The path below the root with '/' separators, the same on every OS. */
-    private String relative(Path file) {
-        StringBuilder s = new StringBuilder();
-        for (Path part : root.relativize(file)) {
-            if (s.length() > 0) {
-                s.append('/');
+        String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        for (String e : EXTENSIONS) {
+            if (lower.endsWith(e)) {
+                return name.toString().substring(lower.length() - e.length());
             }
-            s.append(part);
         }
-        return s.toString();
+        return null;
     }
 
-    /** The folder holding the file; files directly in the root have no speaker. */
     private String speaker(Path file) {
-        Path parent = file.getParent();
-        return speakerFromParent && !parent.equals(root) ? parent.getFileName().toString() : null;
+        switch (speakerFrom) {
+            case WavdirConfig.PARENT -> {
+                // The folder holding the file; files directly in the root have no speaker.
+                Path parent = file.getParent();
+                return parent.equals(root) ? null : parent.getFileName().toString();
+            }
+            case WavdirConfig.LIBRISPEECH -> {
+                String name = file.getFileName().toString();
+                int dash = name.indexOf('-');
+                return dash > 0 ? name.substring(0, dash) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
-    private static String transcript(Path wav) {
-        String name = wav.getFileName().toString();
-        Path txt = wav.resolveSibling(name.substring(0, name.length() - ".wav".length()) + ".txt");
+    private static String transcript(Path audio) {
+        String name = audio.getFileName().toString();
+        Path txt = audio.resolveSibling(name.substring(0, name.length() - extension(audio).length()) + ".txt");
         if (!Files.isRegularFile(txt)) {
             return null;
         }
         try {
-            byte[] bytes = Files.readAllBytes(txt);
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                text = new String(bytes, StandardCharsets.ISO_8859_1); // older tools write Latin-1
-            }
-            text = text.strip().replaceAll("\\s+", " ");
+            String text = CorpusFiles.readText(txt).strip().replaceAll("\\s+", " ");
             return text.isEmpty() ? null : text;
         } catch (IOException e) {
             return null;

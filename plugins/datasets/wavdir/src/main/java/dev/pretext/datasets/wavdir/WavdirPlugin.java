@@ -19,6 +19,6 @@ public final class WavdirPlugin implements PluginFactory<WavdirConfig, Dataset> 
 
     @Override
     public String description() {
-        return "every .wav file under a folder (any PCM or float WAV, downmixed and resampled to 16 kHz)";
+        return "every .wav and .flac file under a folder (PCM or float WAV, FLAC; downmixed and resampled to 16 kHz)";
     }
 }

@@ -2,11 +2,20 @@ package dev.pretext.datasets.wavdir;
 
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.data.Utterance;
+import dev.pretext.datasets.audio.BadAudioException;
+import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.datasets.audio.TestWavs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.pretext.core.recipe.ConfigBinder;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.pretext.datasets.wavdir.WavFile.IEEE_FLOAT;
-import static dev.pretext.datasets.wavdir.WavFile.PCM;
+import static dev.pretext.datasets.audio.TestWavs.IEEE_FLOAT;
+import static dev.pretext.datasets.audio.TestWavs.PCM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,24 +63,49 @@ class WavdirDatasetTest {
         mulaw[20] = 7; // format tag: mu-law
         TestWavs.write(root.resolve("broken/mulaw.wav"), mulaw);
         Files.writeString(root.resolve("notes.txt"), "not audio, not listed");
+
+        // FLAC beside WAV: real speech (hz -1: no tone to measure), stereo, read by content.
+        byte[] flac = fixture("speech16_stereo_l5.flac");
+        put("frank/19-198-0001", 16000, 1.6, -1, flac, ".flac");
+        Files.writeString(root.resolve("frank/19-198-0001.txt"), "FLAC TRANSCRIPT\n", StandardCharsets.UTF_8);
+        TestWavs.write(root.resolve("broken/cut.flac"), Arrays.copyOf(flac, flac.length / 2));
+        // The same id twice: the second (in path order) is skipped.
+        TestWavs.write(root.resolve("twice/x.flac"), fixture("speech8_mono_l8.flac"));
+        TestWavs.write(root.resolve("twice/x.wav"), full);
+    }
+
+    static byte[] fixture(String name) throws IOException {
+        try (InputStream in = WavdirDatasetTest.class.getResourceAsStream("/flac/" + name)) {
+            return in.readAllBytes();
+        }
     }
 
     private static void put(String id, int rate, double seconds, double hz, byte[] wav) throws IOException {
-        TestWavs.write(root.resolve(id + ".wav"), wav);
+        put(id, rate, seconds, hz, wav, ".wav");
+    }
+
+    private static void put(String id, int rate, double seconds, double hz, byte[] audio, String extension)
+            throws IOException {
+        TestWavs.write(root.resolve(id + extension), audio);
         EXPECTED.put(id, new double[] {seconds, hz});
     }
 
     private static WavdirDataset dataset(String speakerFrom) {
-        return new WavdirDataset(new WavdirConfig(root.toString(), speakerFrom));
+        return new WavdirDataset(new WavdirConfig(root.toString(), speakerFrom, null, null, null));
     }
 
     @Test
     void listsEveryReadableWavSortedWithSpeakersAndTranscripts() throws IOException {
         WavdirDataset dataset = dataset(null);
         List<Utterance> utterances = dataset.utterances();
-        assertEquals(List.of("alice/a1", "alice/a2", "bob/b1", "bob/sub/b2", "carol/c1", "carol/c2", "d0", "erin/cancel"),
+        assertEquals(List.of("alice/a1", "alice/a2", "bob/b1", "bob/sub/b2", "carol/c1", "carol/c2", "d0", "erin/cancel",
+                        "frank/19-198-0001", "twice/x"),
                 utterances.stream().map(Utterance::id).toList());
         for (Utterance u : utterances) {
+            if (u.id().equals("twice/x")) {
+                assertTrue(u.audio().toString().endsWith("x.flac"));
+                continue;
+            }
             assertEquals(EXPECTED.get(u.id())[0], u.seconds(), 1.0 / Waveform.RATE, u.id());
             assertTrue(u.phones().isEmpty());
         }
@@ -81,19 +115,51 @@ class WavdirDatasetTest {
         assertEquals("sub", byId.get("bob/sub/b2").speaker());
         assertNull(byId.get("d0").speaker(), "a file directly in the root has no speaker folder");
         assertEquals("hello world", byId.get("alice/a1").text());
+        assertEquals("FLAC TRANSCRIPT", byId.get("frank/19-198-0001").text());
+        assertEquals("frank", byId.get("frank/19-198-0001").speaker());
+        Map<String, String> libri = new HashMap<>();
+        for (Utterance u : dataset("librispeech").utterances()) {
+            libri.put(u.id(), u.speaker());
+        }
+        assertEquals("19", libri.get("frank/19-198-0001"));
+        assertNull(libri.get("alice/a1"), "no dash, no speaker");
         assertNull(byId.get("alice/a2").text());
         assertTrue(dataset("none").utterances().stream().noneMatch(Utterance::hasSpeaker));
     }
 
     @Test
     void brokenFilesAreSkippedWithReasons() {
-        List<String> skipped = dataset("parent").skipped();
-        assertEquals(4, skipped.size(), skipped.toString());
-        assertTrue(skipped.get(0).startsWith("broken/empty.wav: empty file"), skipped.toString());
-        assertTrue(skipped.get(1).startsWith("broken/mulaw.wav: unsupported encoding: mu-law"), skipped.toString());
-        assertTrue(skipped.get(2).startsWith("broken/notwav.wav: not a WAV file"), skipped.toString());
-        assertTrue(skipped.get(3).startsWith("broken/truncated.wav: truncated: the data chunk declares 32000 bytes"),
+        List<Skipped> skipped = dataset("parent").skipped();
+        assertEquals(List.of("broken/cut.flac", "broken/empty.wav", "broken/mulaw.wav", "broken/notwav.wav",
+                "broken/truncated.wav", "twice/x.wav"), skipped.stream().map(Skipped::file).toList());
+        assertTrue(skipped.get(0).reason().startsWith("truncated: the file ends inside the frame after sample"),
                 skipped.toString());
+        assertEquals("empty file (0 bytes)", skipped.get(1).reason());
+        assertTrue(skipped.get(2).reason().startsWith("unsupported encoding: mu-law"), skipped.toString());
+        assertEquals("not a WAV or FLAC file (it starts with bytes 74 68 69 73)", skipped.get(3).reason());
+        assertTrue(skipped.get(4).reason().startsWith("truncated: the data chunk declares 32000 bytes"),
+                skipped.toString());
+        assertEquals("same id 'twice/x' as twice/x.flac: keep one of the two", skipped.get(5).reason());
+    }
+
+    @Test
+    void failPolicyRefusesTheListing() {
+        WavdirDataset strict = new WavdirDataset(new WavdirConfig(root.toString(), null, "fail", null, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, strict::utterances);
+        assertTrue(e.getMessage().startsWith("6 of 16 files in " + root + " cannot be used (on_bad_audio: fail): "
+                + "broken/cut.flac: truncated: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; and 1 more. Fix or remove them, or set on_bad_audio: skip to leave "
+                + "them out"), e.getMessage());
+    }
+
+    @Test
+    void verifyingDecodesEverythingAndALowLimitSkipsLongFiles() throws IOException {
+        WavdirDataset verified = new WavdirDataset(new WavdirConfig(root.toString(), null, null, 0.9, true));
+        assertEquals(List.of("alice/a2", "bob/b1", "bob/sub/b2", "carol/c1", "carol/c2", "d0", "erin/cancel",
+                "twice/x"), verified.utterances().stream().map(Utterance::id).toList());
+        assertTrue(verified.skipped().stream().anyMatch(s -> s.file().equals("alice/a1.wav")
+                && s.reason().startsWith("too long: the header declares 1.0 s of audio, more than "
+                + "max_audio_seconds (0.9 s)")), verified.skipped().toString());
     }
 
     @Test
@@ -103,7 +169,14 @@ class WavdirDatasetTest {
             Waveform w = dataset.audio(u);
             assertEquals(Waveform.RATE, w.sampleRate());
             assertEquals(Math.round(u.seconds() * Waveform.RATE), w.length(), u.id());
+            if (u.id().equals("twice/x")) {
+                continue;
+            }
             double hz = EXPECTED.get(u.id())[1];
+            if (hz < 0) {
+                assertTrue(TestWavs.middleRms(w.samples()) > 0.01, u.id() + " should be speech");
+                continue;
+            }
             if (hz == 0) {
                 assertTrue(TestWavs.middleRms(w.samples()) < 1e-4, u.id() + " should cancel to silence");
                 continue;
@@ -119,32 +192,51 @@ class WavdirDatasetTest {
     void audioOfAFileBrokenAfterListingFailsWithItsName(@TempDir Path other) throws IOException {
         Path file = TestWavs.write(other.resolve("s/x.wav"),
                 TestWavs.encode(16000, 16, PCM, false, false, TestWavs.tone(440, 0.5, 16000, 0.5)));
-        WavdirDataset dataset = new WavdirDataset(new WavdirConfig(other.toString(), null));
+        WavdirDataset dataset = new WavdirDataset(new WavdirConfig(other.toString(), null, null, null, null));
         Utterance u = dataset.utterances().get(0);
         Files.write(file, new byte[10]);
-        IOException e = assertThrows(IOException.class, () -> dataset.audio(u));
-        assertTrue(e.getMessage().contains("x.wav"), e.getMessage());
+        // The core adds the utterance and its path to the reason.
+        BadAudioException e = assertThrows(BadAudioException.class, () -> dataset.audio(u));
+        assertEquals("not a WAV or FLAC file (it starts with bytes 00 00 00 00)", e.getMessage());
     }
 
     @Test
     void missingRootIsRejectedAtConstruction() {
         Path missing = root.resolve("nowhere");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new WavdirDataset(new WavdirConfig(missing.toString(), null)));
-        assertEquals("root folder " + missing + " does not exist: point root at the folder holding the .wav files",
-                e.getMessage());
+                () -> new WavdirDataset(new WavdirConfig(missing.toString(), null, null, null, null)));
+        assertEquals("root folder " + missing + " does not exist: point root at the folder holding the .wav or "
+                + ".flac files", e.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
-                () -> new WavdirDataset(new WavdirConfig(root.resolve("notes.txt").toString(), null)));
+                () -> new WavdirDataset(new WavdirConfig(root.resolve("notes.txt").toString(), null, null, null,
+                        null)));
         assertTrue(file.getMessage().contains("is a file, not a folder"), file.getMessage());
     }
 
     @Test
-    void configIsValidated() {
-        assertEquals("parent", new WavdirConfig("x", null).speakerFrom());
-        assertEquals("none", new WavdirConfig("x", "None").speakerFrom());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new WavdirConfig("x", "grandparent"));
-        assertEquals("speaker_from must be 'parent' or 'none', got 'grandparent'", bad.getMessage());
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new WavdirConfig(null, null));
-        assertTrue(none.getMessage().startsWith("root is required"), none.getMessage());
+    void configIsBoundAndValidatedLikeARecipe() throws Exception {
+        ObjectMapper mapper = ConfigBinder.MAPPER;
+        WavdirConfig defaults = mapper.readValue("{\"root\": \"x\"}", WavdirConfig.class);
+        assertEquals(new WavdirConfig("x", "parent", "skip", 3600.0, false), defaults);
+        assertEquals(mapper.readTree("{\"root\":\"x\",\"speaker_from\":\"parent\",\"on_bad_audio\":\"skip\","
+                + "\"max_audio_seconds\":3600.0,\"verify_audio\":false}"), mapper.valueToTree(defaults));
+        assertEquals(new WavdirConfig("x", "librispeech", "fail", 30.0, true), mapper.readValue(
+                "{\"root\": \"x\", \"speaker_from\": \"LibriSpeech\", \"on_bad_audio\": \"fail\", "
+                        + "\"max_audio_seconds\": 30.0, \"verify_audio\": true}", WavdirConfig.class));
+        assertThrows(UnrecognizedPropertyException.class,
+                () -> mapper.readValue("{\"root\": \"x\", \"speakers\": \"parent\"}", WavdirConfig.class));
+        assertEquals("speaker_from must be 'parent', 'librispeech' or 'none', got 'grandparent'", cause(mapper,
+                "{\"root\": \"x\", \"speaker_from\": \"grandparent\"}"));
+        assertEquals("on_bad_audio must be 'skip' or 'fail', got 'ignore'", cause(mapper,
+                "{\"root\": \"x\", \"on_bad_audio\": \"ignore\"}"));
+        assertEquals("max_audio_seconds must be in (0, 36000], got -1.0", cause(mapper,
+                "{\"root\": \"x\", \"max_audio_seconds\": -1.0}"));
+        assertTrue(cause(mapper, "{}").startsWith("root is required"));
+    }
+
+    private static String cause(ObjectMapper mapper, String json) {
+        ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
+                () -> mapper.readValue(json, WavdirConfig.class));
+        return e.getCause().getMessage();
     }
 }

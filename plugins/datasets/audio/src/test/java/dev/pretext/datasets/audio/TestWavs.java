@@ -1,4 +1,4 @@
-package dev.pretext.datasets.wavdir;
+package dev.pretext.datasets.audio;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,13 +7,16 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes real WAV files of every supported layout for the tests. */
-final class TestWavs {
+/** Writes real WAV files of every supported layout for the tests; shared with the dataset bundles' tests. */
+public final class TestWavs {
+    public static final int PCM = 1;
+    public static final int IEEE_FLOAT = 3;
+
     private TestWavs() {
     }
 
     /** A sine of {@code hz} at {@code amplitude}, {@code seconds} long, at {@code rate}. */
-    static float[] tone(double hz, double seconds, int rate, double amplitude) {
+    public static float[] tone(double hz, double seconds, int rate, double amplitude) {
         float[] x = new float[(int) Math.round(seconds * rate)];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (amplitude * Math.sin(2 * Math.PI * hz * i / rate));
@@ -21,7 +24,7 @@ final class TestWavs {
         return x;
     }
 
-    static float[] negate(float[] x) {
+    public static float[] negate(float[] x) {
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = -x[i];
@@ -30,11 +33,11 @@ final class TestWavs {
     }
 
     /**
-     * @param encoding   {@link WavFile#PCM} or {@link WavFile#IEEE_FLOAT}
+     * @param encoding   {@link #PCM} or {@link #IEEE_FLOAT}
      * @param extensible write WAVE_FORMAT_EXTENSIBLE with the encoding in the sub-format GUID
      * @param extraChunk put an odd-sized LIST chunk (padded) between fmt and data
      */
-    static byte[] encode(int rate, int bits, int encoding, boolean extensible, boolean extraChunk, float[]... channels) {
+    public static byte[] encode(int rate, int bits, int encoding, boolean extensible, boolean extraChunk, float[]... channels) {
         int n = channels[0].length;
         int c = channels.length;
         int bytes = bits / 8;
@@ -42,7 +45,7 @@ final class TestWavs {
         for (int i = 0; i < n; i++) {
             for (float[] channel : channels) {
                 double v = channel[i];
-                if (encoding == WavFile.IEEE_FLOAT) {
+                if (encoding == IEEE_FLOAT) {
                     if (bits == 32) {
                         data.putFloat((float) v);
                     } else {
@@ -92,13 +95,13 @@ final class TestWavs {
         }
     }
 
-    static Path write(Path file, byte[] bytes) throws IOException {
+    public static Path write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.write(file, bytes);
     }
 
     /** Frequency of a steady tone from its zero crossings, ignoring the first and last 10 %. */
-    static double toneFrequency(float[] x, int rate) {
+    public static double toneFrequency(float[] x, int rate) {
         int from = x.length / 10;
         int to = x.length - x.length / 10;
         int first = -1;
@@ -118,7 +121,7 @@ final class TestWavs {
     }
 
     /** Amplitude of the component at {@code hz}: Hann-windowed projection on the middle 80 % of the signal. */
-    static double amplitudeAt(float[] x, double hz, int rate) {
+    public static double amplitudeAt(float[] x, double hz, int rate) {
         int from = x.length / 10;
         int to = x.length - x.length / 10;
         double re = 0;
@@ -135,7 +138,7 @@ final class TestWavs {
     }
 
     /** Root mean square of the middle 80 % of the signal. */
-    static double middleRms(float[] x) {
+    public static double middleRms(float[] x) {
         int from = x.length / 10;
         int to = x.length - x.length / 10;
         double s = 0;

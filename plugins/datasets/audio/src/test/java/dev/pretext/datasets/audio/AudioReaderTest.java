@@ -1,0 +1,191 @@
+package dev.pretext.datasets.audio;
+
+import dev.pretext.api.audio.Waveform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+import static dev.pretext.datasets.audio.FlacTest.reason;
+import static dev.pretext.datasets.audio.TestWavs.PCM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AudioReaderTest {
+    @TempDir
+    Path dir;
+
+    private static final String FINE = "reads";
+
+    /**
+     * A folder of broken and unusual files, each with what the reader must say: {@link #FINE}, or a pattern the
+     * one-line reason must match. Both the cheap probe and the full read are asked.
+     */
+    private Map<String, String> brokenFolder() throws IOException {
+        Map<String, String> expected = new LinkedHashMap<>();
+        float[] tone = TestWavs.tone(440, 1.0, 16000, 0.5);
+        byte[] wav = TestWavs.encode(16000, 16, PCM, false, false, tone);
+        byte[] flac = FlacFixtures.get("speech16_mono_l5_b192").flac();
+
+        put(expected, "truncated.wav", Arrays.copyOf(wav, wav.length / 2),
+                "truncated: the data chunk declares 32000 bytes but only 15978 follow");
+        put(expected, "truncated.flac", Arrays.copyOf(flac, flac.length * 3 / 5),
+                "truncated: the file ends inside (the )?frame .*");
+        byte[] badFmt = wav.clone();
+        badFmt[32] = 3; // block align 3 for one 16-bit channel
+        put(expected, "corrupt-header.wav", badFmt,
+                "inconsistent header: block align 3 for 1 channels of 16 bits");
+        byte[] badStreamInfo = flac.clone();
+        badStreamInfo[8] = 0; // min and max block size 0
+        badStreamInfo[9] = 0;
+        badStreamInfo[10] = 0;
+        badStreamInfo[11] = 0;
+        put(expected, "corrupt-header.flac", badStreamInfo, "corrupt FLAC header: block sizes 0..0");
+        put(expected, "bad-crc.flac", FlacTest.flip(flac, flac.length - 1), "CRC-16 mismatch in .*");
+        put(expected, "empty.wav", new byte[0], "empty file \\(0 bytes\\)");
+        put(expected, "empty.flac", new byte[0], "empty file \\(0 bytes\\)");
+        put(expected, "zero-samples.wav", TestWavs.encode(16000, 16, PCM, false, false, new float[0]),
+                "no audio samples");
+        put(expected, "mulaw.wav", FlacFixtures.bytes("mulaw.wav"), "unsupported encoding: mu-law, 8 bits .*");
+        put(expected, "adpcm.wav", FlacFixtures.bytes("adpcm.wav"), "unsupported encoding: IMA ADPCM, 4 bits .*");
+        put(expected, "text-named.flac", "not audio at all\n".getBytes(StandardCharsets.UTF_8),
+                "not a WAV or FLAC file \\(it starts with bytes 6e 6f 74 20\\)");
+        put(expected, "song.mp3.wav", new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFB, 0, 0},
+                "unsupported format: MP3; convert it to FLAC or WAV");
+        put(expected, "vorbis.flac", "OggS\0\2\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1),
+                "unsupported format: Ogg .*");
+        put(expected, "absurd.flac", FlacTest.withTotalSamples(flac, (1L << 36) - 1),
+                "too long: the header declares 1193.0 hours of audio, more than max_audio_seconds \\(3600 s\\); "
+                        + "split the file or raise the limit");
+        put(expected, "tiny.wav", new byte[] {'R', 'I'}, "not audio: only 2 bytes");
+        // Unusual but fine.
+        put(expected, "pcm8.wav", TestWavs.encode(16000, 8, PCM, false, false, tone), FINE);
+        put(expected, "pcm24.wav", TestWavs.encode(16000, 24, PCM, false, false, tone), FINE);
+        put(expected, "stereo.wav", TestWavs.encode(16000, 16, PCM, false, false, tone, tone), FINE);
+        put(expected, "cd-rate.wav", TestWavs.encode(44100, 16, PCM, false, false,
+                TestWavs.tone(440, 1.0, 44100, 0.5)), FINE);
+        put(expected, "flac-named.wav", flac, FINE);
+        put(expected, "stereo24-44k.flac", FlacFixtures.get("speech24_stereo_44k_l8").flac(), FINE);
+        return expected;
+    }
+
+    private void put(Map<String, String> expected, String name, byte[] bytes, String outcome) throws IOException {
+        Files.write(dir.resolve(name), bytes);
+        expected.put(name, outcome);
+    }
+
+    @Test
+    void everyBrokenFileHasAClearReasonAndTheOddOnesRead() throws IOException {
+        Map<String, String> expected = brokenFolder();
+        assertTrue(expected.values().stream().filter(v -> !v.equals(FINE)).count() >= 14);
+        AudioReader reader = new AudioReader();
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            if (e.getValue().equals(FINE)) {
+                AudioInfo info = reader.probe(file);
+                Waveform w = reader.read(file);
+                assertEquals(info.samplesAt16k(), w.length(), e.getKey());
+                continue;
+            }
+            String probe = reason(() -> reader.probe(file));
+            assertTrue(Pattern.matches(e.getValue(), probe), e.getKey() + ": " + probe);
+            String read = reason(() -> reader.read(file));
+            assertTrue(Pattern.matches(e.getValue(), read), e.getKey() + ": " + read);
+        }
+        assertEquals("cannot open: no such file", reason(() -> reader.read(dir.resolve("nowhere.wav"))));
+    }
+
+    @Test
+    void oddFormatsDecodeToTheSameTone() throws IOException {
+        brokenFolder();
+        AudioReader reader = new AudioReader();
+        for (String name : List.of("pcm8.wav", "pcm24.wav", "stereo.wav", "cd-rate.wav")) {
+            float[] y = reader.read(dir.resolve(name)).samples();
+            assertEquals(16000, y.length, name);
+            assertEquals(440, TestWavs.toneFrequency(y, 16000), 1.0, name);
+            double level = 20 * Math.log10(TestWavs.amplitudeAt(y, 440, 16000) / 0.5);
+            assertEquals(0, level, 0.1, name + " level " + level + " dB");
+        }
+    }
+
+    @Test
+    void theLengthLimitIsConfigurable() throws IOException {
+        Path twoSeconds = Files.write(dir.resolve("two.wav"),
+                TestWavs.encode(16000, 16, PCM, false, false, TestWavs.tone(440, 2.0, 16000, 0.5)));
+        assertEquals(2.0, new AudioReader().probe(twoSeconds).seconds());
+        assertEquals("too long: the header declares 2.0 s of audio, more than max_audio_seconds (1.5 s); "
+                + "split the file or raise the limit", reason(() -> new AudioReader(1.5).read(twoSeconds)));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new AudioReader(0));
+        assertEquals("max_audio_seconds must be in (0, 36000], got 0.0", bad.getMessage());
+    }
+
+    /** Random damage to real files never escapes as anything but a one-line reason, nor as an internal error. */
+    @Test
+    void randomDamageNeverCrashes() throws IOException {
+        SplittableRandom rng = new SplittableRandom(7);
+        AudioReader reader = new AudioReader();
+        List<byte[]> originals = List.of(FlacFixtures.get("speech16_stereo_l5").flac(),
+                FlacFixtures.get("crafted12_stereo_12k_variable").flac(),
+                FlacFixtures.get("crafted20_mono_11k_fixed").flac(),
+                TestWavs.encode(22050, 24, PCM, true, true, TestWavs.tone(300, 0.2, 22050, 0.5)));
+        int rejected = 0;
+        for (int i = 0; i < 600; i++) {
+            byte[] b = originals.get(i % originals.size()).clone();
+            switch (rng.nextInt(3)) {
+                case 0 -> b[rng.nextInt(b.length)] ^= (byte) (1 << rng.nextInt(8));
+                case 1 -> b = Arrays.copyOf(b, rng.nextInt(b.length));
+                default -> {
+                    int at = rng.nextInt(Math.min(b.length, 200)); // headers
+                    b[at] = (byte) rng.nextInt(256);
+                }
+            }
+            Path file = Files.write(dir.resolve("damaged.bin"), b);
+            for (boolean full : new boolean[] {false, true}) {
+                try {
+                    if (full) {
+                        reader.read(file);
+                    } else {
+                        reader.probe(file);
+                    }
+                } catch (BadAudioException e) {
+                    rejected++;
+                    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                    assertFalse(e.getMessage().startsWith("corrupt: the decoder failed"),
+                            "an internal error surfaced: " + e.getMessage());
+                }
+            }
+        }
+        assertTrue(rejected > 500, "only " + rejected + " damaged reads were rejected");
+    }
+
+    @Test
+    void policyFailsWithTheFirstReasonsAndTheCount() {
+        List<Skipped> skipped = List.of(new Skipped("a.wav", "empty file (0 bytes)"),
+                new Skipped("b.flac", "CRC-16 mismatch in the last frame (samples from 12): the file is corrupt"),
+                new Skipped("c.wav", "no audio samples"), new Skipped("d.wav", "x"), new Skipped("e.wav", "y"),
+                new Skipped("f.wav", "z"), new Skipped("g.wav", "w"));
+        BadAudioPolicy.SKIP.enforce(skipped, 10, "/data");
+        BadAudioPolicy.FAIL.enforce(List.of(), 10, "/data");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BadAudioPolicy.FAIL.enforce(skipped, 10, "/data"));
+        assertEquals("7 of 10 files in /data cannot be used (on_bad_audio: fail): a.wav: empty file (0 bytes); "
+                + "b.flac: CRC-16 mismatch in the last frame (samples from 12): the file is corrupt; "
+                + "c.wav: no audio samples; d.wav: x; e.wav: y; and 2 more. Fix or remove them, or set "
+                + "on_bad_audio: skip to leave them out", e.getMessage());
+        assertEquals(BadAudioPolicy.FAIL, BadAudioPolicy.parse(" Fail"));
+        assertEquals(BadAudioPolicy.SKIP, BadAudioPolicy.parse(null));
+        assertEquals("on_bad_audio must be 'skip' or 'fail', got 'ignore'",
+                assertThrows(IllegalArgumentException.class, () -> BadAudioPolicy.parse("ignore")).getMessage());
+    }
+}
