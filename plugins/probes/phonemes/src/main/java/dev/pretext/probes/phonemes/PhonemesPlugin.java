@@ -19,6 +19,7 @@ public final class PhonemesPlugin implements PluginFactory<PhonemesConfig, Probe
 
     @Override
     public String description() {
-        return "frame-level phone classification on a weighted sum of layers; phone error rate (lower is better)";
+        return "phone recognition with CTC on a weighted sum of layers, greedy decoding; phone error rate "
+                + "(lower is better)";
     }
 }

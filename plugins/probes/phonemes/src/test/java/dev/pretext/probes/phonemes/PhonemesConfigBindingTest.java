@@ -17,16 +17,16 @@ class PhonemesConfigBindingTest {
 
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
-        assertEquals(new PhonemesConfig(3, 0.005, 256, 64, 5),
-                MAPPER.readValue("{\"epochs\": 3, \"batch_frames\": 256, \"hidden\": 64}", PhonemesConfig.class));
-        assertEquals(MAPPER.readTree("{\"epochs\":8,\"lr\":0.005,\"batch_frames\":512,\"hidden\":0,\"smooth_frames\":5}"),
+        assertEquals(new PhonemesConfig(3, 0.02, 4, 64),
+                MAPPER.readValue("{\"epochs\": 3, \"batch_size\": 4, \"hidden\": 64}", PhonemesConfig.class));
+        assertEquals(MAPPER.readTree("{\"epochs\":20,\"lr\":0.02,\"batch_size\":4,\"hidden\":0}"),
                 MAPPER.valueToTree(MAPPER.readValue("{}", PhonemesConfig.class)));
     }
 
     @Test
     void unknownKeysAndBadValuesAreRejected() {
         assertThrows(UnrecognizedPropertyException.class,
-                () -> MAPPER.readValue("{\"batch_size\": 256}", PhonemesConfig.class));
+                () -> MAPPER.readValue("{\"batch_frames\": 256}", PhonemesConfig.class));
         ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
                 () -> MAPPER.readValue("{\"lr\": 0}", PhonemesConfig.class));
         assertTrue(e.getCause().getMessage().startsWith("lr must be in (0, 1]"), e.getCause().getMessage());

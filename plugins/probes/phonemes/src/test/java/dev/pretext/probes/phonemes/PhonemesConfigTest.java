@@ -12,16 +12,16 @@ class PhonemesConfigTest {
         PhonemesConfig config = PhonemesConfig.defaults();
         assertEquals(PhonemesConfig.DEFAULT_EPOCHS, config.epochs());
         assertEquals(PhonemesConfig.DEFAULT_LR, config.lr());
-        assertEquals(PhonemesConfig.DEFAULT_BATCH_FRAMES, config.batchFrames());
+        assertEquals(PhonemesConfig.DEFAULT_BATCH_SIZE, config.batchSize());
         assertEquals(0, config.hidden());
     }
 
     @Test
     void outOfRangeValuesAreRejectedByName() {
-        assertMessage("epochs must be in [1, 1000], got 0", () -> new PhonemesConfig(0, null, null, null, null));
-        assertMessage("lr must be in (0, 1], got -0.1", () -> new PhonemesConfig(null, -0.1, null, null, null));
-        assertMessage("batch_frames must be in [1, 65536], got 0", () -> new PhonemesConfig(null, null, 0, null, null));
-        assertMessage("hidden must be in [0, 8192]", () -> new PhonemesConfig(null, null, null, -1, null));
+        assertMessage("epochs must be in [1, 1000], got 0", () -> new PhonemesConfig(0, null, null, null));
+        assertMessage("lr must be in (0, 1], got -0.1", () -> new PhonemesConfig(null, -0.1, null, null));
+        assertMessage("batch_size must be in [1, 4096] utterances, got 0", () -> new PhonemesConfig(null, null, 0, null));
+        assertMessage("hidden must be in [0, 8192]", () -> new PhonemesConfig(null, null, null, -1));
     }
 
     private static void assertMessage(String start, Runnable construct) {

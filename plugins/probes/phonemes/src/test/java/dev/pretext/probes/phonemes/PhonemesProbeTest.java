@@ -44,9 +44,9 @@ class PhonemesProbeTest {
 
         assertEquals("per", result.metric());
         assertFalse(result.higherIsBetter());
-        assertTrue(result.value() < 0.2, "PER " + result.value());
-        assertTrue(result.details().get("frame_accuracy") > 0.9, "frame accuracy " + result.details());
-        assertEquals(13.0, result.details().get("classes"), "12 phones and silence");
+        assertTrue(result.value() < 0.25, "PER " + result.value());
+        assertEquals(12.0, result.details().get("classes"), "12 phones; silence is no target");
+        assertEquals(20.0 * 30, result.details().get("test_phones"), "silence is not scored");
         assertEquals(INFORMATIVE_LAYER, argMax(result.layerWeights()));
         assertEquals(1.0, Arrays.stream(result.layerWeights()).sum(), 1e-5);
     }
@@ -56,13 +56,12 @@ class PhonemesProbeTest {
         ProbeResult result = new PhonemesProbe(PhonemesConfig.defaults()).run(corpus(true, 1));
         System.out.printf("phonemes, shuffled labels: per = %.4f, details %s%n", result.value(), result.details());
 
-        assertTrue(result.value() > 0.6, "PER " + result.value());
-        assertTrue(result.details().get("frame_accuracy") < 0.4, "frame accuracy " + result.details());
+        assertTrue(result.value() > 0.7, "PER " + result.value());
     }
 
     @Test
     void sameSeedSameResult() {
-        PhonemesConfig config = new PhonemesConfig(2, null, null, 16, null);
+        PhonemesConfig config = new PhonemesConfig(3, null, null, 16);
         ProbeResult first = new PhonemesProbe(config).run(corpus(false, 3));
         ProbeResult second = new PhonemesProbe(config).run(corpus(false, 3));
         ProbeResult otherSeed = new PhonemesProbe(config).run(corpus(false, 4));
@@ -75,20 +74,16 @@ class PhonemesProbeTest {
     }
 
     @Test
-    void aHiddenLayerHeadAlsoLearns() {
-        ProbeResult result = new PhonemesProbe(new PhonemesConfig(null, null, null, 64, null)).run(corpus(false, 1));
-        assertTrue(result.value() < 0.2, "PER " + result.value());
-        assertEquals(INFORMATIVE_LAYER, argMax(result.layerWeights()));
-    }
-
-    @Test
-    void utterancesWithoutAlignmentAreUnusable() {
+    void utterancesWithoutPhonesToRecogniseAreUnusable() {
         PhonemesProbe probe = new PhonemesProbe(PhonemesConfig.defaults());
         Utterance bare = new Utterance("u1", Path.of("u1.wav"), 1.0, "s", "hello", List.of());
-        Utterance aligned = new Utterance("u2", Path.of("u2.wav"), 1.0, "s", "a",
-                List.of(new PhoneSegment("a", 0, 0.5)));
+        Utterance silent = new Utterance("u2", Path.of("u2.wav"), 1.0, "s", null,
+                List.of(new PhoneSegment("sil", 0, 1)));
+        Utterance aligned = new Utterance("u3", Path.of("u3.wav"), 1.0, "s", "a",
+                List.of(new PhoneSegment("sil", 0, 0.2), new PhoneSegment("a", 0.2, 0.5)));
 
         assertEquals("no phone alignment", probe.unusable(bare).orElseThrow());
+        assertEquals("the phone alignment holds only silence", probe.unusable(silent).orElseThrow());
         assertTrue(probe.unusable(aligned).isEmpty());
     }
 
@@ -105,32 +100,31 @@ class PhonemesProbeTest {
     }
 
     @Test
-    void explainsAlignmentsThatMissEveryFrame() {
+    void namesAnUnusableUtteranceThatReachesIt() {
         ProbeInput input = corpus(false, 1);
-        // Alignments shifted far beyond the audio, as when times are given in the wrong unit.
-        List<ProbeExample> shifted = input.train().stream().map(e -> {
-            Utterance u = e.utterance();
-            List<PhoneSegment> late = u.phones().stream()
-                    .map(p -> new PhoneSegment(p.phone(), p.start() + 1000, p.end() + 1000)).toList();
-            return new ProbeExample(new Utterance(u.id(), u.audio(), u.seconds(), u.speaker(), u.text(), late),
-                    e.representation());
-        }).toList();
+        List<ProbeExample> train = new java.util.ArrayList<>(input.train());
+        ProbeExample first = train.get(0);
+        Utterance u = first.utterance();
+        train.set(0, new ProbeExample(new Utterance(u.id(), u.audio(), u.seconds(), u.speaker(), u.text(), List.of()),
+                first.representation()));
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () ->
-                new PhonemesProbe(PhonemesConfig.defaults()).run(new ProbeInput(shifted, input.test(), 100, 1)));
-        assertTrue(error.getMessage().startsWith("no training frame lies inside an aligned phone"), error.getMessage());
+                new PhonemesProbe(PhonemesConfig.defaults()).run(new ProbeInput(train, input.test(), 100, 1)));
+        assertEquals("utterance 'train-0' cannot be used (no phone alignment); the core should have dropped it",
+                error.getMessage());
     }
 
     @Test
-    void realisticSizeTiming() {
-        // About the quickstart's size: 60k frames at 100 Hz, 5 layers x 256 units, 40 phones. Prints only.
-        SyntheticPhoneCorpus corpus = new SyntheticPhoneCorpus(40, 5, 256, 3, 8.0, 11);
-        ProbeInput input = corpus.input(200, 50, 40, false, 1);
+    void quickstartSizeTiming() {
+        // About the quickstart's probe data: 4 minutes (24k frames at 100 Hz) in ~2 s utterances, 7 layer outputs
+        // (6 layers and the input) x 192 units, 39 phones. Prints only.
+        SyntheticPhoneCorpus corpus = new SyntheticPhoneCorpus(39, 7, 192, 3, 2.0, 11);
+        ProbeInput input = corpus.input(90, 30, 30, false, 1);
         long frames = input.train().stream().mapToLong(e -> e.representation().frames()).sum()
                 + input.test().stream().mapToLong(e -> e.representation().frames()).sum();
         long started = System.nanoTime();
         ProbeResult result = new PhonemesProbe(PhonemesConfig.defaults()).run(input);
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("TIMING phonemes: %d frames, 5 x 256, %.2f s; per %.4f, details %s%n",
+        System.out.printf("TIMING phonemes: %d frames, 7 x 192, %.2f s; per %.4f, details %s%n",
                 frames, seconds, result.value(), result.details());
     }
 }

@@ -1,32 +1,28 @@
 package dev.pretext.probes.speakers;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.probes.support.HeadTrainer;
+import dev.pretext.probes.support.LayerBatches;
+import dev.pretext.probes.support.PooledStandardiser;
 import dev.pretext.probes.support.WeightedLayerSum;
 import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -61,26 +57,35 @@ public final class SpeakersProbe implements Probe {
         Map<String, Integer> classes = classes(input.train());
         float[][] trainPooled = pool(input.train());
         PooledStandardiser standardiser = PooledStandardiser.fit(trainPooled);
-        trainPooled = standardise(trainPooled, standardiser);
+        float[][] train = standardiser.applyAll(trainPooled);
         int[] trainLabels = new int[input.train().size()];
         for (int i = 0; i < trainLabels.length; i++) {
             trainLabels[i] = classes.get(input.train().get(i).utterance().speaker());
         }
 
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Engine.getInstance().setRandomSeed(Long.hashCode(input.seed()));
             WeightedLayerSum mixture = new WeightedLayerSum(layers);
             SequentialBlock model = new SequentialBlock()
                     .add(mixture)
                     .add(Linear.builder().setUnits(classes.size()).build());
-            model.initialize(manager, DataType.FLOAT32, new Shape(layers, 1, dim));
+            HeadTrainer.initialise(model, manager, input.seed(), new Shape(layers, 1, dim));
 
-            double lastEpochLoss = train(model, manager, input, trainPooled, trainLabels);
+            double lastEpochLoss = HeadTrainer.train(model, manager, train.length,
+                    new HeadTrainer.Settings(config.epochs(), config.batchSize(), config.lr()), input.seed(),
+                    (parameters, step, batch) -> {
+                        NDArray x = LayerBatches.pooled(step, train, batch, layers, dim);
+                        long[] targets = new long[batch.length];
+                        for (int i = 0; i < batch.length; i++) {
+                            targets[i] = trainLabels[batch[i]];
+                        }
+                        NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
+                        return logits.logSoftmax(1).gather(step.create(targets).reshape(-1, 1), 1).mean().neg();
+                    });
 
-            float[][] testPooled = standardise(pool(input.test()), standardiser);
+            float[][] testPooled = standardiser.applyAll(pool(input.test()));
             long[] predicted;
             try (NDManager evaluation = manager.newSubManager()) {
-                NDArray x = batch(evaluation, testPooled, identity(testPooled.length), 0, testPooled.length,
+                NDArray x = LayerBatches.pooled(evaluation, testPooled, HeadTrainer.identity(testPooled.length),
                         layers, dim);
                 predicted = model.forward(new ParameterStore(evaluation, false), new NDList(x), false)
                         .singletonOrThrow().argMax(1).toLongArray();
@@ -99,81 +104,17 @@ public final class SpeakersProbe implements Probe {
                     "classes", (double) classes.size(),
                     "chance", 1.0 / classes.size(),
                     "epochs", (double) config.epochs(),
-                    "train_utterances", (double) trainPooled.length,
+                    "train_utterances", (double) train.length,
                     "test_utterances", (double) testPooled.length,
                     "unseen_speaker_test_utterances", (double) unseen,
                     "final_train_loss", lastEpochLoss));
         }
     }
 
-    /** Adam over the pooled training utterances, reshuffled every epoch; returns the last epoch's mean loss. */
-    private double train(SequentialBlock model, NDManager manager, ProbeInput input, float[][] pooled,
-                         int[] labels) {
-        int utterances = pooled.length;
-        int batchSize = Math.min(config.batchSize(), utterances);
-        ParameterStore parameterStore = new ParameterStore(manager, false);
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.lr().floatValue())).build();
-        SplittableRandom random = new SplittableRandom(input.seed());
-        int[] order = identity(utterances);
-        double lastEpochLoss = Double.NaN;
-
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            shuffle(order, random);
-            double lossSum = 0;
-            for (int from = 0; from < utterances; from += batchSize) {
-                int to = Math.min(utterances, from + batchSize);
-                long[] targets = new long[to - from];
-                for (int i = from; i < to; i++) {
-                    targets[i - from] = labels[order[i]];
-                }
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray x = batch(step, pooled, order, from, to, input.layers(), input.dim());
-                    NDArray y = step.create(targets);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
-                        NDArray loss = logits.logSoftmax(1).gather(y.reshape(-1, 1), 1).mean().neg();
-                        collector.backward(loss);
-                        lossSum += loss.getFloat() * (to - from);
-                    }
-                    for (Parameter parameter : model.getParameters().values()) {
-                        NDArray weight = parameter.getArray();
-                        try (NDArray gradient = weight.getGradient()) {
-                            adam.update(parameter.getId(), weight, gradient);
-                        }
-                    }
-                }
-            }
-            lastEpochLoss = lossSum / utterances;
-        }
-        return lastEpochLoss;
-    }
-
-    /** Pooled utterances {@code order[from..to)} as the layer-major [layers, count, dim] input of the mixture. */
-    private static NDArray batch(NDManager manager, float[][] pooled, int[] order, int from, int to, int layers,
-                                 int dim) {
-        int count = to - from;
-        float[] values = new float[layers * count * dim];
-        for (int i = 0; i < count; i++) {
-            float[] utterance = pooled[order[from + i]];
-            for (int l = 0; l < layers; l++) {
-                System.arraycopy(utterance, l * dim, values, (l * count + i) * dim, dim);
-            }
-        }
-        return manager.create(values, new Shape(layers, count, dim));
-    }
-
     private static float[][] pool(List<ProbeExample> examples) {
         float[][] out = new float[examples.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = PooledStandardiser.pool(examples.get(i).representation());
-        }
-        return out;
-    }
-
-    private static float[][] standardise(float[][] pooled, PooledStandardiser standardiser) {
-        float[][] out = new float[pooled.length][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = standardiser.apply(pooled[i]);
         }
         return out;
     }
@@ -203,24 +144,6 @@ public final class SpeakersProbe implements Probe {
                 throw new IllegalArgumentException("utterance '" + id + "' has no speaker label; the core should "
                         + "have dropped it as unusable");
             }
-        }
-    }
-
-    private static int[] identity(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
-
-    /** Fisher-Yates with the probe's own seeded stream. */
-    private static void shuffle(int[] values, SplittableRandom random) {
-        for (int i = values.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Connectionist temporal classification (Graves et al., 2006), which DJL lacks. The forward-backward
- * recursions run on plain arrays in Java, in log space and double precision: they are little work beside a
+ * recursions run on plain arrays in Java, in double precision, with per-frame scaling (log space where that
+ * underflows): they are little work beside a
  * probe head's matrix products. {@link #loss} returns a scalar whose value is the CTC loss and whose gradient
  * with respect to the logits is the exact CTC gradient, so it can be used in a DJL graph like any loss.
  */
@@ -50,8 +51,14 @@ public final class Ctc {
 
     private static double utterance(float[] logits, int offset, int frames, int classes, int[] target, int blank,
                                     float[] gradient) {
-        int labels = target.length;
-        int states = 2 * labels + 1;
+        double loss = scaled(logits, offset, frames, classes, target, blank, gradient);
+        // Underflow even after scaling (an all but impossible alignment): the log-space recursion is exact there.
+        return Double.isNaN(loss) ? logSpace(logits, offset, frames, classes, target, blank, gradient) : loss;
+    }
+
+    /** The labels with a blank before, between and after them: the states of the CTC lattice. */
+    private static int[] extended(int[] target, int blank, int classes) {
+        int states = 2 * target.length + 1;
         int[] extended = new int[states];
         for (int s = 0; s < states; s++) {
             extended[s] = s % 2 == 0 ? blank : target[s / 2];
@@ -59,6 +66,138 @@ public final class Ctc {
                 throw new IllegalArgumentException("target label " + extended[s] + " is the blank or not a class");
             }
         }
+        return extended;
+    }
+
+    /**
+     * The forward-backward recursions in probability space, each frame's row rescaled to sum to 1 (Rabiner's
+     * scaling; the log-likelihood is the sum of the log scale factors). Far fewer exp and log calls than log space,
+     * which made CTC the probes' bottleneck. Returns NaN when a row underflows to zero (the caller falls back).
+     */
+    private static double scaled(float[] logits, int offset, int frames, int classes, int[] target, int blank,
+                                 float[] gradient) {
+        int[] extended = extended(target, blank, classes);
+        int states = extended.length;
+        if (frames == 0) {
+            return target.length == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        if (minimumFrames(target) > frames) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[][] probs = new double[frames][classes];
+        for (int t = 0; t < frames; t++) {
+            int row = offset + t * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                max = Math.max(max, logits[row + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                probs[t][k] = Math.exp(logits[row + k] - max);
+                sum += probs[t][k];
+            }
+            for (int k = 0; k < classes; k++) {
+                probs[t][k] /= sum;
+            }
+        }
+        double[][] alpha = new double[frames][states];
+        double[][] beta = new double[frames][states];
+        double logLikelihood = 0;
+        alpha[0][0] = probs[0][blank];
+        if (states > 1) {
+            alpha[0][1] = probs[0][extended[1]];
+        }
+        for (int t = 0; t < frames; t++) {
+            if (t > 0) {
+                for (int s = 0; s < states; s++) {
+                    double a = alpha[t - 1][s];
+                    if (s >= 1) {
+                        a += alpha[t - 1][s - 1];
+                    }
+                    // Skipping a blank is allowed only between two different labels.
+                    if (s >= 2 && extended[s] != blank && extended[s] != extended[s - 2]) {
+                        a += alpha[t - 1][s - 2];
+                    }
+                    alpha[t][s] = a * probs[t][extended[s]];
+                }
+            }
+            double scale = 0;
+            for (int s = 0; s < states; s++) {
+                scale += alpha[t][s];
+            }
+            if (!(scale > 0) || !Double.isFinite(scale)) {
+                return Double.NaN;
+            }
+            for (int s = 0; s < states; s++) {
+                alpha[t][s] /= scale;
+            }
+            logLikelihood += Math.log(scale);
+        }
+        int last = frames - 1;
+        double end = alpha[last][states - 1] + (states > 1 ? alpha[last][states - 2] : 0);
+        if (!(end > 0)) {
+            return Double.NaN;
+        }
+        logLikelihood += Math.log(end);
+
+        beta[last][states - 1] = probs[last][blank];
+        if (states > 1) {
+            beta[last][states - 2] = probs[last][extended[states - 2]];
+        }
+        for (int t = last; t >= 0; t--) {
+            if (t < last) {
+                for (int s = 0; s < states; s++) {
+                    double v = beta[t + 1][s];
+                    if (s + 1 < states) {
+                        v += beta[t + 1][s + 1];
+                    }
+                    if (s + 2 < states && extended[s] != blank && extended[s] != extended[s + 2]) {
+                        v += beta[t + 1][s + 2];
+                    }
+                    beta[t][s] = v * probs[t][extended[s]];
+                }
+            }
+            double scale = 0;
+            for (int s = 0; s < states; s++) {
+                scale += beta[t][s];
+            }
+            if (!(scale > 0) || !Double.isFinite(scale)) {
+                return Double.NaN;
+            }
+            for (int s = 0; s < states; s++) {
+                beta[t][s] /= scale;
+            }
+        }
+        // alpha_t(s) beta_t(s) / y_t(label of s), summed over s, is the same for every t (the likelihood), so
+        // normalising it per frame cancels both scale factors and gives each state's posterior occupancy.
+        double[] occupancy = new double[classes];
+        for (int t = 0; t < frames; t++) {
+            Arrays.fill(occupancy, 0);
+            double total = 0;
+            for (int s = 0; s < states; s++) {
+                int k = extended[s];
+                if (probs[t][k] > 0) {
+                    double gamma = alpha[t][s] * beta[t][s] / probs[t][k];
+                    occupancy[k] += gamma;
+                    total += gamma;
+                }
+            }
+            if (!(total > 0) || !Double.isFinite(total)) {
+                return Double.NaN;
+            }
+            int row = offset + t * classes;
+            for (int k = 0; k < classes; k++) {
+                gradient[row + k] = (float) (probs[t][k] - occupancy[k] / total);
+            }
+        }
+        return -logLikelihood;
+    }
+
+    private static double logSpace(float[] logits, int offset, int frames, int classes, int[] target, int blank,
+                                   float[] gradient) {
+        int labels = target.length;
+        int[] extended = extended(target, blank, classes);
+        int states = extended.length;
         if (frames == 0) {
             return labels == 0 ? 0 : Double.POSITIVE_INFINITY;
         }
@@ -174,5 +313,33 @@ public final class Ctc {
         NDArray g = manager.create(r.gradient(), logits.getShape());
         NDArray carrier = logits.mul(g).sum();
         return carrier.sub(carrier.stopGradient()).add(manager.create((float) total));
+    }
+
+    /**
+     * Greedy (best path) decoding: the most likely class of every frame, runs of one class merged, blanks
+     * dropped. A blank between two equal labels keeps both, which is how CTC spells a doubled label.
+     *
+     * @param bestPerFrame the argmax class of each real frame (padding excluded)
+     */
+    public static int[] greedyDecode(long[] bestPerFrame, int blank) {
+        int[] out = new int[bestPerFrame.length];
+        int n = 0;
+        long previous = blank;
+        for (long best : bestPerFrame) {
+            if (best != blank && best != previous) {
+                out[n++] = (int) best;
+            }
+            previous = best;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The fewest frames that can carry {@code target}: one per label, plus a blank between two equal labels. */
+    public static int minimumFrames(int[] target) {
+        int frames = target.length;
+        for (int i = 1; i < target.length; i++) {
+            frames += target[i] == target[i - 1] ? 1 : 0;
+        }
+        return frames;
     }
 }

@@ -10,8 +10,8 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 
 /**
- * SUPERB's learnable layer mixture: layer-major [L, B, D] in, {@code sum_l softmax(logits)_l * x[l]} out
- * ([B, D]). The logits start at zero, i.e. a uniform average, so no layer is favoured before training.
+ * SUPERB's learnable layer mixture: layer-major [L, ...] in (e.g. [L, B, D] pooled or [L, B, T, D] sequences),
+ * {@code sum_l softmax(logits)_l * x[l]} out ([...], the layer axis gone). The logits start at zero, i.e. a uniform average, so no layer is favoured before training.
  *
  * <p>Layer-major input makes the mixture one matrix-vector product, [1, L] x [L, B*D], which BLAS runs on a
  * strided slice of a larger resident tensor without copying it; this is most of the probe's speed.
@@ -34,16 +34,14 @@ public final class WeightedLayerSum extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore parameters, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        long frames = x.getShape().get(1);
-        long dim = x.getShape().get(2);
+        Shape perLayer = x.getShape().slice(1);
         NDArray weights = parameters.getValue(logits, x.getDevice(), training).softmax(0).reshape(1, layers);
-        return new NDList(weights.matMul(x.reshape(layers, frames * dim)).reshape(frames, dim));
+        return new NDList(weights.matMul(x.reshape(layers, perLayer.size())).reshape(perLayer));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(1), in.get(2))};
+        return new Shape[] {inputShapes[0].slice(1)};
     }
 
     /** The current mixture weights (they sum to 1). */

@@ -111,5 +111,23 @@ class CtcTest {
                 .losses()[0]));
         assertThrows(IllegalArgumentException.class,
                 () -> Ctc.lossAndGradient(logits, 1, 2, 3, new int[]{2}, new int[][]{{0}}, 0));
+        assertEquals(3, Ctc.minimumFrames(new int[]{1, 1}));
+        assertEquals(3, Ctc.minimumFrames(new int[]{1, 2, 1}));
+        assertEquals(0, Ctc.minimumFrames(new int[0]));
+        // Exactly the minimum is feasible.
+        float[] three = new float[3 * 3];
+        assertTrue(Double.isFinite(Ctc.lossAndGradient(three, 1, 3, 3, new int[]{3}, new int[][]{{1, 1}}, 0)
+                .losses()[0]));
+    }
+
+    @Test
+    void anAlignmentThatUnderflowsInProbabilitySpaceFallsBackToLogSpace() {
+        // One frame, target {1}: p(1) = e^-1000 / (2 + e^-1000), far below the smallest double.
+        float[] logits = {0, -1000, 0};
+        Ctc.Result r = Ctc.lossAndGradient(logits, 1, 1, 3, new int[]{1}, new int[][]{{1}}, 0);
+        assertEquals(1000 + Math.log(2), r.losses()[0], 1e-9);
+        assertEquals(0.5f, r.gradient()[0], 1e-6f);
+        assertEquals(-1f, r.gradient()[1], 1e-6f);
+        assertEquals(0.5f, r.gradient()[2], 1e-6f);
     }
 }

@@ -45,4 +45,18 @@ class WeightedLayerSumTest {
             assertTrue(w[2] > 0.8 && w[2] > w[1] && w[1] > w[0], java.util.Arrays.toString(w));
         }
     }
+
+    @Test
+    void mixesSequencesTooDroppingOnlyTheLayerAxis() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WeightedLayerSum mix = new WeightedLayerSum(2);
+            mix.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 1, 3));
+            // [layers 2, batch 1, frames 2, dim 3]: layer 0 holds 0..5, layer 1 holds 10..15.
+            NDArray x = manager.arange(0f, 6f).concat(manager.arange(10f, 16f)).reshape(2, 1, 2, 3);
+            NDArray mixed = mix.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+            assertEquals(new Shape(1, 2, 3), mixed.getShape());
+            assertArrayEquals(new float[]{5, 6, 7, 8, 9, 10}, mixed.toFloatArray(), 1e-5f);
+            assertEquals(new Shape(1, 2, 3), mix.getOutputShapes(new Shape[]{new Shape(2, 1, 2, 3)})[0]);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package dev.pretext.probes.speakers;
+package dev.pretext.probes.support;
 
 import dev.pretext.api.probe.LayerStack;
 import org.junit.jupiter.api.Test;

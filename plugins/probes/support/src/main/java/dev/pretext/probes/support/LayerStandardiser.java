@@ -1,4 +1,4 @@
-package dev.pretext.probes.phonemes;
+package dev.pretext.probes.support;
 
 import dev.pretext.api.probe.LayerStack;
 
@@ -9,7 +9,7 @@ import java.util.List;
  * (log-mel energies vs. normalised hidden states), so the weighted sum only compares layers fairly once every
  * unit is standardised.
  */
-final class LayerStandardiser {
+public final class LayerStandardiser {
     private final int layers;
     private final int dim;
     private final float[] mean;
@@ -22,7 +22,7 @@ final class LayerStandardiser {
         this.invStd = invStd;
     }
 
-    static LayerStandardiser fit(List<LayerStack> stacks) {
+    public static LayerStandardiser fit(List<LayerStack> stacks) {
         LayerStack first = stacks.get(0);
         int layers = first.layers();
         int dim = first.dim();
@@ -68,7 +68,7 @@ final class LayerStandardiser {
     }
 
     /** Writes unit values of frame {@code t} of one layer, standardised, as {@code dim} values at {@code to}. */
-    void copyFrame(LayerStack stack, int layer, int t, float[] destination, int to) {
+    public void copyFrame(LayerStack stack, int layer, int t, float[] destination, int to) {
         float[] data = stack.data();
         int from = stack.offset(layer, t);
         int unit = layer * dim;
@@ -78,7 +78,7 @@ final class LayerStandardiser {
     }
 
     /** The whole stack standardised, in its own layer-major [layers, frames, dim] layout. */
-    float[] standardise(LayerStack stack) {
+    public float[] standardise(LayerStack stack) {
         float[] out = new float[stack.data().length];
         for (int l = 0; l < layers; l++) {
             for (int t = 0; t < stack.frames(); t++) {

@@ -1,4 +1,4 @@
-package dev.pretext.probes.speakers;
+package dev.pretext.probes.support;
 
 import dev.pretext.api.probe.LayerStack;
 
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * for per-utterance-normalised features), so frame statistics would leave the classifier inputs at upstream-
  * dependent, tiny scales and a fixed learning rate would mean different things for different upstreams.
  */
-final class PooledStandardiser {
+public final class PooledStandardiser {
     private final float[] mean;
     private final float[] invStd;
 
@@ -23,27 +23,36 @@ final class PooledStandardiser {
     }
 
     /** The frames of every layer averaged: {@code layers x dim} values, layer-major. */
-    static float[] pool(LayerStack stack) {
+    public static float[] pool(LayerStack stack) {
+        return pool(stack, 0, stack.frames());
+    }
+
+    /** Frames {@code [from, to)} of every layer averaged (a slice of an utterance, e.g. one silence). */
+    public static float[] pool(LayerStack stack, int from, int to) {
+        if (from < 0 || to > stack.frames() || from >= to) {
+            throw new IllegalArgumentException("cannot pool frames [" + from + ", " + to + ") of a stack of "
+                    + stack.frames() + " frames: the slice must hold at least one frame");
+        }
         int dim = stack.dim();
         float[] data = stack.data();
         float[] out = new float[stack.layers() * dim];
         double[] sum = new double[dim];
         for (int l = 0; l < stack.layers(); l++) {
             Arrays.fill(sum, 0);
-            for (int t = 0; t < stack.frames(); t++) {
-                int from = stack.offset(l, t);
+            for (int t = from; t < to; t++) {
+                int at = stack.offset(l, t);
                 for (int d = 0; d < dim; d++) {
-                    sum[d] += data[from + d];
+                    sum[d] += data[at + d];
                 }
             }
             for (int d = 0; d < dim; d++) {
-                out[l * dim + d] = (float) (sum[d] / stack.frames());
+                out[l * dim + d] = (float) (sum[d] / (to - from));
             }
         }
         return out;
     }
 
-    static PooledStandardiser fit(float[][] pooledTraining) {
+    public static PooledStandardiser fit(float[][] pooledTraining) {
         int width = pooledTraining[0].length;
         float[] mean = new float[width];
         float[] invStd = new float[width];
@@ -67,8 +76,17 @@ final class PooledStandardiser {
         return new PooledStandardiser(mean, invStd);
     }
 
+    /** Standardised copies of pooled vectors. */
+    public float[][] applyAll(float[][] pooled) {
+        float[][] out = new float[pooled.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = apply(pooled[i]);
+        }
+        return out;
+    }
+
     /** A standardised copy of a pooled vector. */
-    float[] apply(float[] pooled) {
+    public float[] apply(float[] pooled) {
         float[] out = new float[pooled.length];
         for (int i = 0; i < pooled.length; i++) {
             out[i] = (pooled[i] - mean[i]) * invStd[i];
