@@ -82,6 +82,11 @@ class HostTest {
 
     @Test
     void aBundleThatCannotResolveIsListedWithItsCause() throws Exception {
+        int healthy;
+        try (Host host = Host.start(Dist.system(), Dist.stagePlugins(temp.resolve("healthy")))) {
+            healthy = host.registry().plugins().size();
+        }
+        assertTrue(healthy >= 17, "the shipped plugins: " + healthy);
         Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
         java.util.jar.Manifest mf = new java.util.jar.Manifest();
         var attrs = mf.getMainAttributes();
@@ -100,7 +105,7 @@ class HostTest {
             assertEquals(1, problems.size(), problems.toString());
             assertEquals("example.broken", problems.get(0).bundle());
             assertTrue(problems.get(0).cause().contains("org.example.nowhere"), problems.get(0).cause());
-            assertEquals(9, host.registry().plugins().size(), "the healthy bundles still load");
+            assertEquals(healthy, host.registry().plugins().size(), "the healthy bundles still load");
         }
     }
 
