@@ -34,6 +34,11 @@ public interface Encoder {
     /** Forward FLOPs for a padded batch of this shape, every component named (padding is compute too). */
     FlopCount flops(int batch, int frames);
 
+    /** Whether every hidden state depends on past and present frames only (autoregressive objectives). */
+    default boolean causal() {
+        return false;
+    }
+
     /**
      * Trainable parameters, known without creating them (planners compare sizes without building each model);
      * empty when the encoder cannot tell.

@@ -17,6 +17,20 @@ public interface Objective {
     void initialize(NDManager manager, FeatureSpec input, int encoderDim);
 
     /**
+     * Creates the head parameters knowing also what the frontend hands the body ({@code frontendOutput}, the
+     * same as {@code input} without a learned frontend): objectives that quantise or project the frontend's
+     * output need its width. The core calls this one.
+     */
+    default void initialize(NDManager manager, FeatureSpec input, FeatureSpec frontendOutput, int encoderDim) {
+        initialize(manager, input, encoderDim);
+    }
+
+    /** The teacher this objective needs, or null for none (the default). */
+    default TeacherSchedule teacher() {
+        return null;
+    }
+
+    /**
      * One forward pass. Must report the FLOPs of its own heads to {@code meter}; the encoder's are counted by
      * {@code encoder}.
      */

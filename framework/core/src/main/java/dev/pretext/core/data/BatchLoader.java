@@ -71,9 +71,12 @@ public final class BatchLoader implements AutoCloseable {
         List<Features> feats = new ArrayList<>(members.length);
         int frames = 0;
         double seconds = 0;
-        for (int m : members) {
-            Utterance u = planner.utterances().get(m);
-            Features f = pipeline.training(u, epoch);
+        double[] starts = new double[members.length];
+        for (int i = 0; i < members.length; i++) {
+            Utterance u = planner.utterances().get(members[i]);
+            FeaturePipeline.Example example = pipeline.training(u, epoch);
+            Features f = example.features();
+            starts[i] = example.startSeconds();
             utts.add(u);
             feats.add(f);
             frames = Math.max(frames, f.frames());
@@ -87,7 +90,7 @@ public final class BatchLoader implements AutoCloseable {
             lengths[b] = f.frames();
             System.arraycopy(f.data(), 0, data, b * frames * dim, f.frames() * dim);
         }
-        return new HostBatch(epoch, index, data, lengths, frames, dim, utts, seconds);
+        return new HostBatch(epoch, index, data, lengths, frames, dim, utts, seconds, starts);
     }
 
     /** The next batch in plan order; blocks (and counts the wait) when the loader is behind. */

@@ -40,19 +40,24 @@ public final class FeaturePipeline {
         return normalisation == null ? f : normalisation.apply(f);
     }
 
+    /** Training features and where in the utterance their audio starts (for frame-aligned targets). */
+    public record Example(Features features, double startSeconds) {
+    }
+
     /** Training view: cropped and augmented, different per epoch. */
-    public Features training(Utterance u, int epoch) {
+    public Example training(Utterance u, int epoch) {
         Waveform w = load(u);
         SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, epoch, u.id()));
         int max = (int) Math.round(maxSeconds * w.sampleRate());
+        int start = 0;
         if (w.length() > max) {
-            int start = rng.nextInt(w.length() - max + 1);
+            start = rng.nextInt(w.length() - max + 1);
             w = new Waveform(Arrays.copyOfRange(w.samples(), start, start + max), w.sampleRate());
         }
         for (Augmentation a : augmentations) {
             w = a.apply(w, rng.split());
         }
-        return normalise(frontend.extract(w));
+        return new Example(normalise(frontend.extract(w)), (double) start / Waveform.RATE);
     }
 
     /** Evaluation view: the whole utterance, no augmentation. */

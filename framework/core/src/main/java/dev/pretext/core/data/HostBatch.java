@@ -10,9 +10,10 @@ import java.util.List;
  * @param epoch    the epoch it belongs to
  * @param index    its position in the epoch's plan
  * @param seconds  real (unpadded) audio seconds in it
+ * @param startSeconds where each row's audio starts in its utterance (after cropping)
  */
 public record HostBatch(int epoch, int index, float[] features, int[] lengths, int frames, int dim,
-                        List<Utterance> utterances, double seconds) {
+                        List<Utterance> utterances, double seconds, double[] startSeconds) {
     public int size() {
         return lengths.length;
     }

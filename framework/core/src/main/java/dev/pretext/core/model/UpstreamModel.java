@@ -16,7 +16,6 @@ import dev.pretext.core.data.Seeds;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -111,21 +110,42 @@ public final class UpstreamModel {
     public record Pass(EncoderOutput output, FlopCount flops) {
     }
 
+    /** The learned frontend alone and its FLOPs; the features unchanged (and no FLOPs) without one. */
+    public FrontendPass frontend(ParameterStore store, NDArray features, NDArray valid, boolean training) {
+        if (learned == null) {
+            return new FrontendPass(new FrontendOutput(features, valid), FlopCount.ZERO);
+        }
+        FlopCount flops = learned.flops((int) features.getShape().get(0), (int) features.getShape().get(1));
+        return new FrontendPass(learned.forward(store, features, valid, training), flops);
+    }
+
+    /** A frontend pass and the FLOPs it executed. */
+    public record FrontendPass(FrontendOutput output, FlopCount flops) {
+    }
+
+    /** The body alone on the frontend's output (or the loader's features without a learned frontend). */
+    public Pass body(ParameterStore store, NDArray features, NDArray valid, boolean training) {
+        EncoderOutput output = encoder.forward(store, features, valid, training);
+        FlopCount flops = output.executed() != null ? output.executed()
+                : encoder.flops((int) features.getShape().get(0), (int) features.getShape().get(1));
+        return new Pass(output, flops);
+    }
+
+    /** The encoder body's parameters (a teacher copies these). */
+    public List<Parameter> bodyParameters() {
+        return new ArrayList<>(encoder.block().getParameters().values());
+    }
+
     /** Runs the learned frontend (if any) and the body on a padded loader batch. */
     public Pass forward(ParameterStore store, NDArray features, NDArray valid, boolean training) {
-        FlopCount flops = FlopCount.ZERO;
-        NDArray bodyFeatures = features;
-        NDArray bodyValid = valid;
-        if (learned != null) {
-            flops = learned.flops((int) features.getShape().get(0), (int) features.getShape().get(1));
-            FrontendOutput out = learned.forward(store, features, valid, training);
-            bodyFeatures = out.features();
-            bodyValid = out.valid();
-        }
-        EncoderOutput output = encoder.forward(store, bodyFeatures, bodyValid, training);
-        FlopCount body = output.executed() != null ? output.executed()
-                : encoder.flops((int) bodyFeatures.getShape().get(0), (int) bodyFeatures.getShape().get(1));
-        return new Pass(output, flops.plus(body));
+        FrontendPass front = frontend(store, features, valid, training);
+        Pass body = body(store, front.output().features(), front.output().valid(), training);
+        return new Pass(body.output(), front.flops().plus(body.flops()));
+    }
+
+    /** Whether the body only looks at past frames. */
+    public boolean causal() {
+        return encoder.causal();
     }
 
     /** Forward FLOPs for a padded loader batch of this shape (every layer run: the plan, not a measurement). */
@@ -136,15 +156,4 @@ public final class UpstreamModel {
         return learned.flops(batch, frames).plus(encoder.flops(batch, learned.outputFrames(frames)));
     }
 
-    /** Shares of a breakdown, for reports. */
-    public static double share(FlopCount count, String prefix) {
-        double part = 0;
-        for (Map.Entry<String, Double> e : count.forward().entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                part += e.getValue();
-            }
-        }
-        double total = count.total();
-        return total > 0 ? part / total : 0;
-    }
 }

@@ -8,8 +8,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.model.EncoderCall;
+import dev.pretext.api.model.EncoderOutput;
+import dev.pretext.api.model.FrontendOutput;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
+import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchLoader;
@@ -64,7 +67,7 @@ public final class Trainer {
     /** Creates the model's and the objective's parameters from the run seed, in checkpoint order. */
     public static List<Parameter> initialize(UpstreamModel model, Objective objective, NDManager manager, long seed) {
         List<Parameter> params = new ArrayList<>(model.initialize(manager, seed));
-        objective.initialize(manager, model.input(), model.encoder().dim());
+        objective.initialize(manager, model.input(), model.bodyInput(), model.encoder().dim());
         params.addAll(objective.block().getParameters().values());
         return params;
     }
@@ -73,6 +76,13 @@ public final class Trainer {
         UpstreamModel model = setup.model();
         Objective objective = setup.objective();
         List<Parameter> params = initialize(model, objective, manager, seed);
+        TeacherSchedule schedule = objective.teacher();
+        // The teacher starts as a copy of the initial body; its weights are checkpointed after the student's.
+        Teacher teacher = schedule == null ? null : new Teacher(schedule, model.bodyParameters());
+        List<Parameter> saved = new ArrayList<>(params);
+        if (teacher != null) {
+            saved.addAll(teacher.parameters());
+        }
         AdamW optimizer = new AdamW(params, manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
         Checkpoints checkpoints = new Checkpoints(setup.runDir().resolve("checkpoints"),
                 setup.recipe().checkpoint().keep());
@@ -82,7 +92,7 @@ public final class Trainer {
         if (resume) {
             Path latest = checkpoints.latest().orElse(null);
             if (latest != null) {
-                state = checkpoints.load(latest, params, optimizer, manager);
+                state = checkpoints.load(latest, saved, optimizer, manager);
                 meter.restore(state.flops(), state.flopsByComponent());
                 setup.console().line("resumed from " + latest.getFileName() + " (step " + state.step() + ")");
             } else {
@@ -142,13 +152,9 @@ public final class Trainer {
                         NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
                         NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
                         TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
-                                new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)));
-                        EncoderCall call = (f, v) -> {
-                            UpstreamModel.Pass pass = model.forward(store, f, v, true);
-                            meter.record(pass.flops(), true);
-                            encFlops[0] += 3 * pass.flops().total();
-                            return pass.output();
-                        };
+                                new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
+                        EncoderCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
+                                meter, encFlops);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             ObjectiveResult result = objective.forward(batch, call, store, meter, true);
                             NDArray loss = result.loss();
@@ -185,6 +191,9 @@ public final class Trainer {
                 double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
                 optimizer.update(lr, scale, manager);
                 step++;
+                if (teacher != null) {
+                    teacher.update(step, planned);
+                }
                 double stepFlops = meter.takeStep();
                 ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -215,17 +224,84 @@ public final class Trainer {
                 state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
                         padded, trainSeconds, ratioTotalToEncoder);
                 if (step % setup.recipe().checkpoint().everySteps() == 0) {
-                    lastCheckpoint = checkpoints.save(state, params, optimizer);
+                    lastCheckpoint = checkpoints.save(state, saved, optimizer);
                 }
             }
             state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio, padded,
                     trainSeconds, ratioTotalToEncoder);
             if (lastCheckpoint == null || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
-                lastCheckpoint = checkpoints.save(state, params, optimizer);
+                lastCheckpoint = checkpoints.save(state, saved, optimizer);
             }
             setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
                     budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
             return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss);
+        }
+    }
+
+    /**
+     * The network as the objective calls it: every pass is counted, with gradients (3x forward) for the
+     * student and forward only for the teacher.
+     */
+    private static final class MeteredCall implements EncoderCall {
+        private final UpstreamModel model;
+        private final ParameterStore store;
+        private final ParameterStore teacherStore;
+        private final BudgetMeter meter;
+        private final double[] modelFlops;
+
+        MeteredCall(UpstreamModel model, ParameterStore store, ParameterStore teacherStore, BudgetMeter meter,
+                    double[] modelFlops) {
+            this.model = model;
+            this.store = store;
+            this.teacherStore = teacherStore;
+            this.meter = meter;
+            this.modelFlops = modelFlops;
+        }
+
+        private void charge(dev.pretext.api.model.FlopCount flops) {
+            meter.record(flops, true);
+            modelFlops[0] += 3 * flops.total();
+        }
+
+        @Override
+        public EncoderOutput apply(NDArray features, NDArray valid) {
+            UpstreamModel.Pass pass = model.forward(store, features, valid, true);
+            charge(pass.flops());
+            return pass.output();
+        }
+
+        @Override
+        public FrontendOutput frontend(NDArray features, NDArray valid) {
+            UpstreamModel.FrontendPass pass = model.frontend(store, features, valid, true);
+            charge(pass.flops());
+            return pass.output();
+        }
+
+        @Override
+        public EncoderOutput body(NDArray features, NDArray valid) {
+            UpstreamModel.Pass pass = model.body(store, features, valid, true);
+            charge(pass.flops());
+            return pass.output();
+        }
+
+        @Override
+        public EncoderOutput teacher(NDArray features, NDArray valid) {
+            if (teacherStore == null) {
+                return EncoderCall.super.teacher(features, valid);
+            }
+            // Evaluation mode (no dropout, no layer drop), outside the gradient graph, forward FLOPs only.
+            UpstreamModel.Pass pass = model.body(teacherStore, features.stopGradient(), valid, false);
+            meter.record(pass.flops().prefixed("teacher."), false);
+            List<NDArray> detached = new ArrayList<>();
+            for (NDArray h : pass.output().hiddenStates()) {
+                detached.add(h.stopGradient());
+            }
+            return new EncoderOutput(detached, pass.output().valid());
+        }
+
+        @Override
+        public boolean causal() {
+            return model.causal();
         }
     }
 

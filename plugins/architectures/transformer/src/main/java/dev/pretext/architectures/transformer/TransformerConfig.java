@@ -30,10 +30,13 @@ import java.util.Map;
  * @param posConvGroups   groups of the positional convolution (default 16); must divide dim
  * @param dropout         dropout rate in [0, 1) applied only when training (default 0.0)
  * @param layerDrop       probability in [0, 1) that a layer is skipped for a whole batch when training (default 0)
+ * @param causal          each frame attends only to itself and earlier frames (autoregressive objectives such as
+ *                        APC; default false); needs sinusoidal positions, since the convolution looks ahead
  */
 public record TransformerConfig(String preset, Integer layers, Integer dim, Integer heads, Integer ffn,
                                 Double width, Double scale, String norm, String positions,
-                                Integer posConvKernel, Integer posConvGroups, Double dropout, Double layerDrop) {
+                                Integer posConvKernel, Integer posConvGroups, Double dropout, Double layerDrop,
+                                Boolean causal) {
 
     /** layers, dim, heads, ffn per preset. */
     static final Map<String, int[]> PRESETS = Map.of(
@@ -99,6 +102,7 @@ public record TransformerConfig(String preset, Integer layers, Integer dim, Inte
         posConvGroups = posConvGroups == null ? 16 : posConvGroups;
         dropout = dropout == null ? 0.0 : dropout;
         layerDrop = layerDrop == null ? 0.0 : layerDrop;
+        causal = causal == null ? Boolean.FALSE : causal;
         requireAtLeastOne("layers", layers);
         requireAtLeastOne("dim", dim);
         requireAtLeastOne("heads", heads);
@@ -119,6 +123,10 @@ public record TransformerConfig(String preset, Integer layers, Integer dim, Inte
             throw new IllegalArgumentException("pos_conv_groups must divide dim=" + dim + ", got " + posConvGroups
                     + "; valid group counts for this dim: " + divisors(dim));
         }
+        if (causal && positions.equals("conv")) {
+            throw new IllegalArgumentException("causal: true needs positions: sinusoidal; the positional convolution "
+                    + "looks " + (posConvKernel / 2) + " frames ahead");
+        }
         if (!(dropout >= 0.0 && dropout < 1.0)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -129,12 +137,12 @@ public record TransformerConfig(String preset, Integer layers, Integer dim, Inte
 
     /** An explicit pre-LN shape with sinusoidal positions and every other key at its default. */
     public static TransformerConfig shape(int layers, int dim, int heads, int ffn) {
-        return new TransformerConfig(null, layers, dim, heads, ffn, null, null, null, null, null, null, null, null);
+        return new TransformerConfig(null, layers, dim, heads, ffn, null, null, null, null, null, null, null, null, null);
     }
 
     /** A preset with every other key at its default. */
     public static TransformerConfig preset(String name) {
-        return new TransformerConfig(name, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TransformerConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Width of one attention head. */

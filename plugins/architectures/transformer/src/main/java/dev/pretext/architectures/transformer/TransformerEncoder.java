@@ -113,6 +113,11 @@ public final class TransformerEncoder implements Encoder {
     }
 
     @Override
+    public boolean causal() {
+        return config.causal();
+    }
+
+    @Override
     public OptionalLong parameterCount() {
         return OptionalLong.of(parameterCount(config, featureDim));
     }

@@ -56,6 +56,14 @@ final class TransformerStack extends AbstractBlock {
         int frames = (int) features.getShape().get(1);
         NDArray validColumn = valid.reshape(batch, frames, 1);
         NDArray keyBias = valid.sub(1f).mul(-PADDING_BIAS).reshape(batch, 1, 1, frames);
+        if (config.causal()) {
+            // Keys after the query get the padding bias too: [T, T] upper triangle, broadcast over rows and heads.
+            float[] future = new float[frames * frames];
+            for (int q = 0; q < frames; q++) {
+                java.util.Arrays.fill(future, q * frames + q + 1, (q + 1) * frames, PADDING_BIAS);
+            }
+            keyBias = keyBias.add(features.getManager().create(future, new Shape(1, 1, frames, frames)));
+        }
 
         float[] runs = inputs.size() > 2 ? inputs.get(2).toFloatArray() : null;
 

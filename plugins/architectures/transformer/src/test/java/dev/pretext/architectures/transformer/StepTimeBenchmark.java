@@ -51,8 +51,8 @@ public final class StepTimeBenchmark {
         String[] shape = preset.split(",");
         TransformerConfig config = shape.length == 4
                 ? new TransformerConfig(null, Integer.parseInt(shape[0]), Integer.parseInt(shape[1]),
-                Integer.parseInt(shape[2]), Integer.parseInt(shape[3]), null, null, null, null, null, null, null, null)
-                : new TransformerConfig(preset, null, null, null, null, null, null, null, null, null, null, null, null);
+                Integer.parseInt(shape[2]), Integer.parseInt(shape[3]), null, null, null, null, null, null, null, null, null)
+                : new TransformerConfig(preset, null, null, null, null, null, null, null, null, null, null, null, null, null);
         FeatureSpec spec = new FeatureSpec(bins, 100);
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);

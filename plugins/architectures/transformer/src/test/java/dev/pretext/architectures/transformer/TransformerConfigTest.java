@@ -17,24 +17,24 @@ class TransformerConfigTest {
 
     @Test
     void presetsFillTheShape() {
-        TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertEquals(12, slim.layers());
         assertEquals(384, slim.dim());
         assertEquals(8, slim.heads());
         assertEquals(768, slim.ffn());
         assertEquals(0.0, slim.dropout());
 
-        TransformerConfig small = new TransformerConfig("small", null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig small = new TransformerConfig("small", null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertEquals(3, small.layers());
         assertEquals(768, small.dim());
         assertEquals(12, small.heads());
         assertEquals(3072, small.ffn());
 
-        TransformerConfig base = new TransformerConfig("base", null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig base = new TransformerConfig("base", null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertEquals(12, base.layers());
         assertEquals(768, base.dim());
 
-        TransformerConfig tiny = new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig tiny = new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertEquals(4, tiny.layers());
         assertEquals(128, tiny.dim());
         assertEquals(4, tiny.heads());
@@ -43,7 +43,7 @@ class TransformerConfigTest {
 
     @Test
     void explicitKeysOverrideThePreset() {
-        TransformerConfig c = new TransformerConfig("slim", 6, null, 6, null, null, null, null, null, null, null, 0.1, null);
+        TransformerConfig c = new TransformerConfig("slim", 6, null, 6, null, null, null, null, null, null, null, 0.1, null, null);
         assertEquals(6, c.layers());
         assertEquals(384, c.dim());
         assertEquals(6, c.heads());
@@ -55,10 +55,10 @@ class TransformerConfigTest {
     @Test
     void withoutPresetAllFourAreRequired() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TransformerConfig(null, 4, 128, null, null, null, null, null, null, null, null, null, null));
+                () -> new TransformerConfig(null, 4, 128, null, null, null, null, null, null, null, null, null, null, null));
         assertTrue(e.getMessage().contains("missing heads, ffn"), e.getMessage());
         assertTrue(e.getMessage().contains("slim"), e.getMessage());
-        TransformerConfig c = new TransformerConfig(null, 2, 64, 4, 96, null, null, null, null, null, null, null, null);
+        TransformerConfig c = new TransformerConfig(null, 2, 64, 4, 96, null, null, null, null, null, null, null, null, null);
         assertNull(c.preset());
         assertEquals(16, c.headDim());
     }
@@ -66,18 +66,18 @@ class TransformerConfigTest {
     @Test
     void headsMustDivideDimAndTheMessageListsValidCounts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TransformerConfig("slim", null, null, 5, null, null, null, null, null, null, null, null, null));
+                () -> new TransformerConfig("slim", null, null, 5, null, null, null, null, null, null, null, null, null, null));
         assertTrue(e.getMessage().contains("heads must divide dim=384"), e.getMessage());
         assertTrue(e.getMessage().contains("1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 384"), e.getMessage());
     }
 
     @Test
     void rejectsBadValues() {
-        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("huge", null, null, null, null, null, null, null, null, null, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", 0, null, null, null, null, null, null, null, null, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", null, null, null, -1, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("huge", null, null, null, null, null, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", 0, null, null, null, null, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new TransformerConfig("tiny", null, null, null, -1, null, null, null, null, null, null, null, null, null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, 1.0, null));
+                () -> new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, 1.0, null, null));
         assertTrue(e.getMessage().startsWith("dropout must be in [0, 1)"), e.getMessage());
     }
 
@@ -124,7 +124,7 @@ class TransformerConfigTest {
     @Test
     void scaleHitsTheParameterMultipleAndTheResolvedConfigBindsToItself() throws Exception {
         TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
         for (double scale : new double[]{0.5, 2.0, 4.0}) {
             TransformerConfig scaled = MAPPER.readValue("{\"preset\": \"slim\", \"scale\": " + scale + "}",
                     TransformerConfig.class);
@@ -146,19 +146,19 @@ class TransformerConfigTest {
     void layoutKeysAreValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TransformerConfig("tiny", null, null, null, null, null, null, "middle", null, null, null, null,
-                        null));
+                        null, null));
         assertTrue(e.getMessage().contains("norm must be pre or post"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new TransformerConfig("tiny", null, null, null, null, null, null, null, "learned", null, null,
-                        null, null));
+                        null, null, null));
         assertTrue(e.getMessage().contains("positions must be sinusoidal or conv"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new TransformerConfig("tiny", null, null, null, null, null, null, null, "conv", null, 12, null,
-                        null));
+                        null, null));
         assertTrue(e.getMessage().contains("pos_conv_groups must divide dim=128"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null,
-                        1.0));
+                        1.0, null));
         assertTrue(e.getMessage().startsWith("layer_drop must be in [0, 1)"), e.getMessage());
     }
 }

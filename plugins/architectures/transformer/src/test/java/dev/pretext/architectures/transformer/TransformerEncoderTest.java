@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransformerEncoderTest {
     private static final int FEATURES = 20;
     private static final FeatureSpec SPEC = new FeatureSpec(FEATURES, 100);
-    private static final TransformerConfig SMALL = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, null, null);
+    private static final TransformerConfig SMALL = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, null, null, null);
     /** wav2vec 2.0's layout in miniature: post-LN and convolutional positions (an even kernel, as theirs). */
     private static final TransformerConfig POST_CONV = new TransformerConfig(null, 2, 32, 4, 64, null, null, "post",
-            "conv", 6, 4, null, null);
+            "conv", 6, 4, null, null, null);
 
     static java.util.stream.Stream<TransformerConfig> layouts() {
         return java.util.stream.Stream.of(SMALL, POST_CONV);
@@ -231,7 +231,7 @@ class TransformerEncoderTest {
 
     @Test
     void dropoutActsOnlyWhenTraining() {
-        TransformerConfig withDropout = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, 0.3, null);
+        TransformerConfig withDropout = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, 0.3, null, null);
         TransformerEncoder encoder = build(withDropout, 4);
         ParameterStore ps = new ParameterStore(manager, false);
         try (NDManager step = manager.newSubManager()) {
@@ -248,10 +248,10 @@ class TransformerEncoderTest {
     @Test
     void parameterCountMatchesTheBuiltBlock() {
         for (TransformerConfig config : new TransformerConfig[]{SMALL,
-                new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null),
-                new TransformerConfig(null, 1, 12, 3, 20, null, null, null, null, null, null, null, null),
+                new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null, null),
+                new TransformerConfig(null, 1, 12, 3, 20, null, null, null, null, null, null, null, null, null),
                 POST_CONV, new TransformerConfig("tiny", null, null, null, null, null, 2.0, null, "conv", null, null,
-                null, null)}) {
+                null, null, null)}) {
             TransformerEncoder encoder = build(config, 5);
             long built = 0;
             for (Parameter p : encoder.block().getParameters().values()) {
@@ -264,7 +264,7 @@ class TransformerEncoderTest {
     @Test
     void layerDropSkipsWholeLayersOnlyWhenTrainingAndCountsWhatRan() {
         TransformerConfig dropping = new TransformerConfig(null, 6, 32, 4, 64, null, null, null, null, null, null,
-                null, 0.5);
+                null, 0.5, null);
         TransformerEncoder encoder = build(dropping, 8);
         ParameterStore ps = new ParameterStore(manager, false);
         int skippedSomewhere = 0;
@@ -298,6 +298,32 @@ class TransformerEncoderTest {
             }
         }
         assertTrue(skippedSomewhere > 0, "layer_drop 0.5 never skipped a layer in 5 batches of 6 layers");
+    }
+
+    @Test
+    void aCausalEncoderNeverLooksAhead() {
+        TransformerConfig causal = new TransformerConfig(null, 2, 32, 4, 64, null, null, null, null, null, null, null,
+                null, true);
+        TransformerEncoder encoder = build(causal, 4);
+        assertTrue(encoder.causal());
+        ParameterStore ps = new ParameterStore(manager, false);
+        float[] input = randomFeatures(12 * FEATURES, 31);
+        float[] changedFuture = input.clone();
+        for (int i = 8 * FEATURES; i < changedFuture.length; i++) {
+            changedFuture[i] += 1f;
+        }
+        try (NDManager step = manager.newSubManager()) {
+            NDArray valid = step.ones(new Shape(1, 12));
+            EncoderOutput a = encoder.forward(ps, step.create(input, new Shape(1, 12, FEATURES)), valid, false);
+            EncoderOutput b = encoder.forward(ps, step.create(changedFuture, new Shape(1, 12, FEATURES)), valid, false);
+            float[] pastA = a.last().get("0, :8").toFloatArray();
+            float[] pastB = b.last().get("0, :8").toFloatArray();
+            assertTrue(maxAbsDiff(pastA, pastB) < 1e-5, "frames 0-7 changed with frames 8-11");
+            assertTrue(maxAbsDiff(a.last().get("0, 8:").toFloatArray(), b.last().get("0, 8:").toFloatArray()) > 1e-3);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerConfig(null, 2, 32, 4, 64, null, null, null, "conv", null, 4, null, null, true));
+        assertTrue(e.getMessage().contains("sinusoidal"), e.getMessage());
     }
 
     @Test

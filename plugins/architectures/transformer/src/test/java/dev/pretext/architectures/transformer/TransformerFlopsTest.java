@@ -14,7 +14,7 @@ class TransformerFlopsTest {
     @Test
     void matchesAHandCountForATinyConfig() {
         // 1 layer, D = 4, 2 heads (dh = 2), FFN 6, F = 3 inputs, batch 2 x 5 frames: N = 10 frames in all.
-        TransformerConfig config = new TransformerConfig(null, 1, 4, 2, 6, null, null, null, null, null, null, null, null);
+        TransformerConfig config = new TransformerConfig(null, 1, 4, 2, 6, null, null, null, null, null, null, null, null, null);
         FlopCount count = new TransformerEncoder(config, new FeatureSpec(3, 100)).flops(2, 5);
         Map<String, Double> f = count.forward();
         // 10 x (3 -> 4) matmul = 2*10*3*4 = 240, bias 40; sinusoidal positions added: 40
@@ -45,7 +45,7 @@ class TransformerFlopsTest {
     void countsTheConvolutionalPositionsByHand() {
         // D = 4, kernel 3, 2 groups: each output unit reads 2 inputs over 3 taps = 6 weights.
         TransformerConfig config = new TransformerConfig(null, 1, 4, 2, 6, null, null, "post", "conv", 3, 2, null,
-                null);
+                null, null);
         Map<String, Double> f = new TransformerEncoder(config, new FeatureSpec(3, 100)).flops(2, 5).forward();
         // conv 2*10*4*6 = 480, bias 40, GELU 8*40 = 320, add 40, weight norm 4*4*6 = 96
         assertEquals(976, f.get("encoder.positions"));
@@ -56,7 +56,7 @@ class TransformerFlopsTest {
     @Test
     void aSkippedLayerCostsNothingButTheInputAndOutputStillDo() {
         TransformerConfig three = new TransformerConfig("tiny", 3, null, null, null, null, null, null, null, null,
-                null, null, 0.5);
+                null, null, 0.5, null);
         Map<String, Double> all = TransformerEncoder.flops(three, 80, 4, 100, 3).forward();
         Map<String, Double> one = TransformerEncoder.flops(three, 80, 4, 100, 1).forward();
         assertEquals(all.get("encoder.ffn") / 3, one.get("encoder.ffn"), 1e-6);
@@ -66,8 +66,8 @@ class TransformerFlopsTest {
 
     @Test
     void attentionGrowsWithTheSquareOfLengthAndEverythingWithLayers() {
-        TransformerConfig one = new TransformerConfig("tiny", 1, null, null, null, null, null, null, null, null, null, null, null);
-        TransformerConfig three = new TransformerConfig("tiny", 3, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig one = new TransformerConfig("tiny", 1, null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig three = new TransformerConfig("tiny", 3, null, null, null, null, null, null, null, null, null, null, null, null);
         Map<String, Double> shortOne = TransformerEncoder.flops(one, 80, 4, 100).forward();
         Map<String, Double> longOne = TransformerEncoder.flops(one, 80, 4, 200).forward();
         Map<String, Double> shortThree = TransformerEncoder.flops(three, 80, 4, 100).forward();
@@ -80,7 +80,7 @@ class TransformerFlopsTest {
     @Test
     void slimForwardIsCloseToTwiceTheParametersPerFramePlusAttention() {
         // The textbook estimate: 2 x (weights) per frame + 4 x T x D per frame and layer for QK^T and AV.
-        TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig slim = new TransformerConfig("slim", null, null, null, null, null, null, null, null, null, null, null, null, null);
         int frames = 400;
         double perFrame = TransformerEncoder.flops(slim, 80, 1, frames).total() / frames;
         double estimate = 2.0 * TransformerEncoder.parameterCount(slim, 80) + 4.0 * slim.layers() * frames * slim.dim();

@@ -25,7 +25,7 @@ class PublishedParameterCountsTest {
             WaveformCnnFrontend frontend = new WaveformCnnFrontend(new WaveformCnnConfig(null, null, null, 0.1));
             frontend.initialize(manager);
             TransformerConfig body = new TransformerConfig("base", null, null, null, null, null, null, "post", "conv",
-                    null, null, null, null);
+                    null, null, null, null, null);
             FeatureSpec input = frontend.outputSpec();
             TransformerEncoder encoder = new TransformerEncoder(body, input);
             encoder.initialize(manager, input);

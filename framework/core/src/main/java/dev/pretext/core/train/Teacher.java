@@ -1,0 +1,63 @@
+package dev.pretext.core.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.pretext.api.model.TeacherSchedule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exponential-moving-average copy of the encoder body that an objective asked for (data2vec). Runs the
+ * body's own blocks with its weights through a parameter store that swaps them in, so no second encoder is
+ * built. Its weights are checkpointed beside the student's, so a resumed run continues with the same teacher.
+ */
+final class Teacher {
+    private final TeacherSchedule schedule;
+    private final List<Parameter> student;
+    private final List<Parameter> weights = new ArrayList<>();
+    private final Map<String, NDArray> byStudentId = new HashMap<>();
+
+    Teacher(TeacherSchedule schedule, List<Parameter> student) {
+        this.schedule = schedule;
+        this.student = List.copyOf(student);
+        for (Parameter p : student) {
+            NDArray copy = p.getArray().duplicate();
+            copy.setRequiresGradient(false);
+            weights.add(Parameter.builder().setName("teacher_" + p.getName()).setType(Parameter.Type.OTHER)
+                    .optArray(copy).optRequiresGrad(false).build());
+            byStudentId.put(p.getId(), copy);
+        }
+    }
+
+    /** The teacher's weights as parameters, for checkpoints (never for the optimiser). */
+    List<Parameter> parameters() {
+        return weights;
+    }
+
+    /** A store that hands the body the teacher's weights instead of its own. */
+    ParameterStore store(NDManager manager) {
+        return new ParameterStore(manager, false) {
+            @Override
+            public NDArray getValue(Parameter parameter, Device device, boolean training) {
+                NDArray swapped = byStudentId.get(parameter.getId());
+                return swapped != null ? swapped : super.getValue(parameter, device, training);
+            }
+        };
+    }
+
+    /** Moves the teacher towards the student after optimiser step {@code step} (1-based) of {@code planned}. */
+    void update(long step, long planned) {
+        float decay = (float) schedule.decayAt(step, planned);
+        for (int i = 0; i < student.size(); i++) {
+            NDArray t = weights.get(i).getArray();
+            // No gradients flow here, so scalar operands are safe.
+            t.muli(decay).addi(student.get(i).getArray().mul(1 - decay));
+        }
+    }
+}
