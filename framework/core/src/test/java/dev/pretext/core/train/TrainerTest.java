@@ -21,6 +21,7 @@ import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.Frontend;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
+import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
@@ -166,7 +167,43 @@ class TrainerTest {
         }
     }
 
+    /** Reconstruction plus a pull towards an EMA teacher of constant decay 0.5 (easy to check by hand). */
+    static final class WithTeacher implements Objective {
+        final Reconstruction reconstruction = new Reconstruction();
+
+        @Override
+        public Block block() {
+            return reconstruction.block();
+        }
+
+        @Override
+        public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
+            reconstruction.initialize(manager, input, encoderDim);
+        }
+
+        @Override
+        public TeacherSchedule teacher() {
+            return new TeacherSchedule(0.5, 0.5, 0.0);
+        }
+
+        @Override
+        public ObjectiveResult forward(TrainingBatch batch, EncoderCall encoder, ParameterStore ps, FlopMeter meter,
+                                       boolean training) {
+            NDArray target = encoder.teacher(batch.features(), batch.valid()).last();
+            NDArray student = encoder.apply(batch.features(), batch.valid()).last();
+            NDArray pull = student.sub(target).square().mean();
+            NDArray loss = reconstruction.forward(batch, encoder, ps, meter, training).loss()
+                    .add(pull.mul(batch.manager().create(0.1f)));
+            return ObjectiveResult.of(loss);
+        }
+    }
+
     private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder) {
+        return train(budget, runDir, manager, encoder, new Reconstruction(), false);
+    }
+
+    private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder,
+                                  Objective objective, boolean resume) {
         Recipe recipe = LoadedRecipe.parse(Path.of("t.yaml"), """
                 name: t
                 seed: 5
@@ -176,15 +213,80 @@ class TrainerTest {
                 encoder: linear
                 objective: reconstruction
                 batch: {seconds: 2, max_utterance_seconds: 0.5, loader_threads: 1, prefetch: 2}
-                checkpoint: {every_steps: 1000}
+                checkpoint: {every_steps: 2, keep: 5}
                 """.formatted(budget)).recipe();
         Tones tones = new Tones();
         BandEnergies frontend = new BandEnergies();
         FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), frontend, 0.5, 5, null);
         BatchPlanner planner = new BatchPlanner(tones.utterances(), 2, 0.5, 5);
-        Trainer trainer = new Trainer(new Trainer.Setup(new UpstreamModel(frontend, encoder), new Reconstruction(),
+        Trainer trainer = new Trainer(new Trainer.Setup(new UpstreamModel(frontend, encoder), objective,
                 planner, pipeline, recipe, runDir, Console.quiet()));
-        return trainer.train(manager, false);
+        return trainer.train(manager, resume);
+    }
+
+    /** The arrays of a checkpoint's model file: student parameters, objective head, then the teacher's. */
+    private static float[][] checkpointArrays(Path checkpoint, NDManager manager) throws Exception {
+        NDList arrays = NDList.decode(manager, Files.readAllBytes(checkpoint.resolve("model.ndlist")));
+        float[][] out = new float[arrays.size()][];
+        for (int i = 0; i < arrays.size(); i++) {
+            out[i] = arrays.get(i).toFloatArray();
+        }
+        return out;
+    }
+
+    @Test
+    void theTeacherFollowsTheStudentIsChargedForwardOnlyAndResumesExactly() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Trainer.Outcome one = train("{steps: 1}", dir.resolve("t1"), manager, new LinearEncoder(),
+                    new WithTeacher(), false);
+            Map<String, Double> parts = one.state().flopsByComponent();
+            // The student's body runs twice (the pull and the reconstruction) at 3x forward each; the teacher's
+            // once, forward alone, on the same shapes.
+            assertEquals(parts.get("encoder.linear") / 6, parts.get("teacher.encoder.linear"),
+                    1e-9 * parts.get("encoder.linear"));
+
+            // After one step: teacher = 0.5 * initial body + 0.5 * student (weight and bias of the linear body).
+            float[][] after = checkpointArrays(dir.resolve("t1/checkpoints/step-00000001"), manager);
+            LinearEncoder fresh = new LinearEncoder();
+            new UpstreamModel(new BandEnergies(), fresh).initialize(manager, 5);
+            float[] initial = fresh.linear.getParameters().valueAt(0).getArray().toFloatArray();
+            float[] student = after[0];
+            float[] teacher = after[after.length - 2];
+            assertEquals(6, after.length, "body weight and bias, head weight and bias, then the teacher's two");
+            for (int i = 0; i < initial.length; i++) {
+                assertEquals(0.5f * initial[i] + 0.5f * student[i], teacher[i], 1e-6f);
+            }
+            assertTrue(maxDiff(initial, student) > 0, "the student moved");
+
+            // Four steps straight, against two steps, a kill (the later checkpoints lost) and a resume.
+            train("{steps: 4}", dir.resolve("straight"), manager, new LinearEncoder(), new WithTeacher(), false);
+            train("{steps: 4}", dir.resolve("resumed"), manager, new LinearEncoder(), new WithTeacher(), false);
+            Path checkpoints = dir.resolve("resumed/checkpoints");
+            deleteTree(checkpoints.resolve("step-00000004"));
+            Files.writeString(checkpoints.resolve("latest"), "step-00000002\n");
+            train("{steps: 4}", dir.resolve("resumed"), manager, new LinearEncoder(), new WithTeacher(), true);
+            float[][] a = checkpointArrays(dir.resolve("straight/checkpoints/step-00000004"), manager);
+            float[][] b = checkpointArrays(checkpoints.resolve("step-00000004"), manager);
+            for (int i = 0; i < a.length; i++) {
+                assertArrayEquals(a[i], b[i], "array " + i + " differs after resuming");
+            }
+        }
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
