@@ -43,7 +43,7 @@ final class QuickstartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Host host = main.startHost()) {
             TrainingRun.Result result = TrainingRun.execute(loaded, host.registry(),
-                    new TrainingRun.Options(runDir, main.cacheDir(), false, true, Main.home()), Console.system());
+                    new TrainingRun.Options(runDir, main.cacheDir(), false, true, Main.home()), Console.to(main.out()));
             printSummary(main.out(), result);
             main.out().printf(Locale.ROOT, "quickstart took %.0f s%n", (System.nanoTime() - t0) / 1e9);
             main.out().flush();

@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Host host = main.startHost()) {
             TrainingRun.Result result = TrainingRun.execute(loaded, host.registry(),
                     new TrainingRun.Options(runDir.toAbsolutePath(), main.cacheDir(), resume != null, force,
-                            Main.home()), Console.system());
+                            Main.home()), Console.to(main.out()));
             QuickstartCommand.printSummary(main.out(), result);
             return 0;
         }

@@ -17,4 +17,9 @@ public interface Dataset {
 
     /** The utterance's audio at {@link Waveform#RATE} Hz, mono. */
     Waveform audio(Utterance utterance) throws IOException;
+
+    /** Files left out of {@link #utterances()}, each with a one-line reason; valid after listing. */
+    default List<SkippedFile> skipped() {
+        return List.of();
+    }
 }

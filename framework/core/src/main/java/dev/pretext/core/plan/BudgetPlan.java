@@ -245,7 +245,8 @@ public final class BudgetPlan {
             ObjectNode config = ref.config().deepCopy();
             config.remove(List.of("width", "dim", "ffn", "scale"));
             config.put("scale", scale);
-            ComponentRef resized = new ComponentRef(ref.kind(), ref.path(), ref.type(), ref.range(), config);
+            ComponentRef resized = new ComponentRef(ref.kind(), ref.path(), ref.type(), ref.range(), config,
+                    ref.selection());
             Composed<Encoder> built = run.composer().create(resized, Encoder.class,
                     run.model().bodyInput());
             UpstreamModel model = new UpstreamModel(run.frontend().instance(), built.instance());

@@ -39,16 +39,10 @@ public final class ProbeRunner {
     private final long seed;
     private final Console console;
 
-    public ProbeRunner(dev.pretext.api.data.Dataset data, FeaturePipeline pipeline, double testShare, long seed,
+    /** @param utterances the probe data as listed and selected (see {@code TrainingRun.list}) */
+    public ProbeRunner(List<Utterance> utterances, FeaturePipeline pipeline, double testShare, long seed,
                        Console console) {
-        try {
-            this.utterances = data.utterances();
-        } catch (IOException e) {
-            throw new UserError("cannot list the probe data: " + e.getMessage());
-        }
-        if (utterances.isEmpty()) {
-            throw new UserError("the probe data has no utterances");
-        }
+        this.utterances = List.copyOf(utterances);
         this.features = Representations.extract(pipeline, utterances);
         this.split = ProbeSplit.of(utterances, testShare, seed);
         this.frameRateHz = UpstreamModel.bodyInput(pipeline.frontend()).frameRateHz();

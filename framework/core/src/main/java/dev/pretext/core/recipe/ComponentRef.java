@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.api.PluginKind;
+import dev.pretext.core.data.DataSelection;
 import org.osgi.framework.VersionRange;
 
 /**
@@ -12,8 +13,15 @@ import org.osgi.framework.VersionRange;
  * @param path   where it sits in the recipe, e.g. {@code augment[0]}
  * @param range  acceptable bundle versions; null accepts any
  * @param config the remaining keys, bound later to the plugin's config record
+ * @param selection for datasets, the core's own keys {@code hours} and {@code split} (see {@link DataSelection});
+ *                  {@link DataSelection#ALL} otherwise
  */
-public record ComponentRef(PluginKind kind, String path, String type, VersionRange range, ObjectNode config) {
+public record ComponentRef(PluginKind kind, String path, String type, VersionRange range, ObjectNode config,
+                           DataSelection selection) {
+
+    public ComponentRef(PluginKind kind, String path, String type, VersionRange range, ObjectNode config) {
+        this(kind, path, type, range, config, DataSelection.ALL);
+    }
 
     public static ComponentRef parse(LocatedYaml recipe, PluginKind kind, String path, JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
@@ -45,6 +53,17 @@ public record ComponentRef(PluginKind kind, String path, String type, VersionRan
                         "write e.g. \"[1.0,2.0)\" (1.0 up to, not including, 2.0) or \"1.2\" (1.2 or newer)");
             }
         }
-        return new ComponentRef(kind, path, type.asText(), range, config);
+        DataSelection selection = DataSelection.ALL;
+        if (kind == PluginKind.DATASET && (config.has("hours") || config.has("split"))) {
+            ObjectNode keys = JsonNodeFactory.instance.objectNode();
+            for (String key : new String[]{"hours", "split"}) {
+                JsonNode v = config.remove(key);
+                if (v != null) {
+                    keys.set(key, v);
+                }
+            }
+            selection = ConfigBinder.bind(recipe, path, keys, DataSelection.class);
+        }
+        return new ComponentRef(kind, path, type.asText(), range, config, selection);
     }
 }

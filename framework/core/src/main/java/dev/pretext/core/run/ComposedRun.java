@@ -9,6 +9,7 @@ import dev.pretext.api.data.Augmentation;
 import dev.pretext.api.data.Dataset;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.core.data.DataSelection;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.probe.Probe;
@@ -120,6 +121,13 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         JsonNode config = ConfigBinder.MAPPER.valueToTree(c.config());
         if (config.isObject()) {
             node.setAll((ObjectNode) config);
+        }
+        DataSelection selection = c.ref().selection();
+        if (selection.hours() != null) {
+            node.put("hours", selection.hours());
+        }
+        if (selection.split() != null) {
+            node.set("split", ConfigBinder.MAPPER.valueToTree(selection.split()));
         }
         return node;
     }

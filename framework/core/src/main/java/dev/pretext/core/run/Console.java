@@ -1,30 +1,36 @@
 package dev.pretext.core.run;
 
-import java.io.PrintStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
 
 /**
  * Where runs talk to people: on a terminal, progress rewrites one line; otherwise (CI, files) progress is
  * printed as plain lines at most every {@code plainEverySeconds}.
  */
 public final class Console {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private final double plainEverySeconds;
     private long lastPlain;
     private boolean onProgressLine;
 
-    public Console(PrintStream out, boolean interactive, double plainEverySeconds) {
+    public Console(PrintWriter out, boolean interactive, double plainEverySeconds) {
         this.out = out;
         this.interactive = interactive;
         this.plainEverySeconds = plainEverySeconds;
     }
 
     public static Console system() {
-        return new Console(System.out, System.console() != null && System.getenv("CI") == null, 10);
+        return to(new PrintWriter(System.out, true));
+    }
+
+    /** Talks through {@code out} (the CLI's writer), rewriting progress in place when on a terminal. */
+    public static Console to(PrintWriter out) {
+        return new Console(out, System.console() != null && System.getenv("CI") == null, 10);
     }
 
     public static Console quiet() {
-        return new Console(new PrintStream(PrintStream.nullOutputStream()), false, 1e9);
+        return new Console(new PrintWriter(OutputStream.nullOutputStream()), false, 1e9);
     }
 
     public synchronized void line(String text) {

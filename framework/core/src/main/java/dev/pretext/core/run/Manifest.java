@@ -121,6 +121,15 @@ public final class Manifest {
         root.put(key, value);
     }
 
+    /** Sets {@code root[section][key]}, creating the section. */
+    @SuppressWarnings("unchecked")
+    public void putUnder(String section, String key, Object value) {
+        Object existing = root.get(section);
+        Map<String, Object> map = existing instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+        map.put(key, value);
+        root.put(section, map);
+    }
+
     @SuppressWarnings("unchecked")
     public static Manifest load(Path file) {
         Manifest m = new Manifest(file);

@@ -9,6 +9,7 @@ import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.DataSelection;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
@@ -73,7 +74,11 @@ public final class TrainingRun {
         manifest.write();
 
         Recipe r = run.recipe();
-        List<Utterance> trainUtterances = list(run.train());
+        List<Utterance> trainUtterances = list(run.train(), recipe.recipe().seed(), console, manifest);
+        // The probe data is listed (and its problems reported) before training, not after it.
+        List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
+                : run.probeData() == run.train() ? trainUtterances
+                : list(run.probeData(), recipe.recipe().seed(), console, manifest);
         console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
                 run.objective().plugin().type()));
@@ -115,7 +120,7 @@ public final class TrainingRun {
 
             ProbeTable table = null;
             if (!run.probes().isEmpty()) {
-                table = probe(run, model, stats, manager, console);
+                table = probe(run, probeUtterances, model, stats, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
@@ -124,13 +129,13 @@ public final class TrainingRun {
     }
 
     /** Probes the trained encoder and the recipe's baselines on the probe data. */
-    static ProbeTable probe(ComposedRun run, UpstreamModel trained, FeatureStats stats, NDManager manager,
-                            Console console) {
+    static ProbeTable probe(ComposedRun run, List<Utterance> probeUtterances, UpstreamModel trained,
+                            FeatureStats stats, NDManager manager, Console console) {
         Recipe r = run.recipe();
         Recipe.Probes probing = run.loaded().probing();
         FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
                 Double.MAX_VALUE, r.seed(), stats);
-        ProbeRunner runner = new ProbeRunner(run.probeData().instance(), clean, probing.testShare(), r.seed(), console);
+        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, probing.testShare(), r.seed(), console);
         List<ProbeRunner.Upstream> upstreams = new ArrayList<>();
         if (probing.baselines().contains("features")) {
             upstreams.add(runner.featuresUpstream());
@@ -241,17 +246,54 @@ public final class TrainingRun {
     }
 
     /** Every utterance of a dataset, or a user error saying why there are none. */
-    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset) {
+    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset, long seed) {
+        return list(dataset, seed, Console.quiet(), null);
+    }
+
+    /**
+     * Every utterance of a dataset that its {@code split} and {@code hours} keep; files the dataset skipped are
+     * reported on the console and, when a manifest is given, recorded in it under {@code data_problems}.
+     *
+     * @throws UserError when the dataset refuses (e.g. {@code on_bad_audio: fail}), is empty, or the selection
+     *                   leaves nothing
+     */
+    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset, long seed, Console console,
+                                       Manifest manifest) {
+        String where = dataset.ref().path() + " (" + dataset.plugin().type() + ")";
+        List<Utterance> utts;
         try {
-            List<Utterance> utts = dataset.instance().utterances();
-            if (utts.isEmpty()) {
-                throw new UserError(dataset.ref().path() + " (" + dataset.plugin().type() + ") has no utterances; "
-                        + "check its folder or settings");
-            }
-            return utts;
+            utts = dataset.instance().utterances();
         } catch (IOException e) {
-            throw new UserError("cannot list " + dataset.ref().path() + " (" + dataset.plugin().type() + "): "
-                    + e.getMessage());
+            throw new UserError("cannot list " + where + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(where + ": " + e.getMessage());
+        }
+        List<dev.pretext.api.data.SkippedFile> skipped = dataset.instance().skipped();
+        if (!skipped.isEmpty()) {
+            console.line(String.format(Locale.ROOT, "%s: %d file(s) left out, e.g. %s", where, skipped.size(),
+                    skipped.get(0)));
+            if (manifest != null) {
+                Map<String, Object> problems = new LinkedHashMap<>();
+                problems.put("skipped", skipped.size());
+                problems.put("files", skipped.stream().limit(200).map(Object::toString).toList());
+                manifest.putUnder("data_problems", dataset.ref().path(), problems);
+            }
+        }
+        if (utts.isEmpty()) {
+            throw new UserError(where + " has no utterances" + (skipped.isEmpty() ? "" : " (all " + skipped.size()
+                    + " files were left out, e.g. " + skipped.get(0) + ")") + "; check its folder or settings");
+        }
+        DataSelection selection = dataset.ref().selection();
+        if (selection.all()) {
+            return utts;
+        }
+        try {
+            List<Utterance> kept = selection.apply(utts, seed);
+            console.line(String.format(Locale.ROOT, "%s: %s keeps %d of %d utterances (%.2f of %.2f h)", where,
+                    selection.describe(), kept.size(), utts.size(), hours(kept), hours(utts)));
+            return kept;
+        } catch (IllegalArgumentException e) {
+            throw new UserError(where + ": " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pretext.datasets.audio;
 
+import dev.pretext.api.data.SkippedFile;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,7 +37,7 @@ public enum BadAudioPolicy {
      * @param where   the dataset's location, for the message (its root folder or manifest)
      * @param listed  how many files were looked at
      */
-    public void enforce(List<Skipped> skipped, int listed, String where) {
+    public void enforce(List<SkippedFile> skipped, int listed, String where) {
         if (this == SKIP || skipped.isEmpty()) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.pretext.datasets.audio;
 
+import dev.pretext.api.data.SkippedFile;
 import dev.pretext.api.audio.Waveform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,10 +172,10 @@ class AudioReaderTest {
 
     @Test
     void policyFailsWithTheFirstReasonsAndTheCount() {
-        List<Skipped> skipped = List.of(new Skipped("a.wav", "empty file (0 bytes)"),
-                new Skipped("b.flac", "CRC-16 mismatch in the last frame (samples from 12): the file is corrupt"),
-                new Skipped("c.wav", "no audio samples"), new Skipped("d.wav", "x"), new Skipped("e.wav", "y"),
-                new Skipped("f.wav", "z"), new Skipped("g.wav", "w"));
+        List<SkippedFile> skipped = List.of(new SkippedFile("a.wav", "empty file (0 bytes)"),
+                new SkippedFile("b.flac", "CRC-16 mismatch in the last frame (samples from 12): the file is corrupt"),
+                new SkippedFile("c.wav", "no audio samples"), new SkippedFile("d.wav", "x"), new SkippedFile("e.wav", "y"),
+                new SkippedFile("f.wav", "z"), new SkippedFile("g.wav", "w"));
         BadAudioPolicy.SKIP.enforce(skipped, 10, "/data");
         BadAudioPolicy.FAIL.enforce(List.of(), 10, "/data");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -7,7 +7,7 @@ import dev.pretext.datasets.audio.AudioReader;
 import dev.pretext.datasets.audio.BadAudioPolicy;
 import dev.pretext.datasets.audio.CorpusFiles;
 import dev.pretext.datasets.audio.Lazily;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class LibriSpeechDataset implements Dataset {
     private final boolean verify;
     private final Lazily<Index> index = new Lazily<>(this::scan);
 
-    private record Index(List<Utterance> utterances, List<Skipped> skipped) {
+    private record Index(List<Utterance> utterances, List<SkippedFile> skipped) {
     }
 
     /** An audio file whose name and folder check out, with its transcript. */
@@ -71,7 +71,7 @@ public final class LibriSpeechDataset implements Dataset {
     }
 
     /** Files left out of {@link #utterances()}, sorted by path below the root, each with why. */
-    public List<Skipped> skipped() {
+    public List<SkippedFile> skipped() {
         try {
             return index.get().skipped();
         } catch (IOException e) {
@@ -85,7 +85,7 @@ public final class LibriSpeechDataset implements Dataset {
     }
 
     private Index scan() throws IOException {
-        List<Skipped> skipped = new ArrayList<>();
+        List<SkippedFile> skipped = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
         int looked = 0;
@@ -127,7 +127,7 @@ public final class LibriSpeechDataset implements Dataset {
                     }
                 }
                 if (problem != null) {
-                    skipped.add(new Skipped(relative, problem));
+                    skipped.add(new SkippedFile(relative, problem));
                 } else {
                     candidates.add(c);
                 }
@@ -139,7 +139,7 @@ public final class LibriSpeechDataset implements Dataset {
             Candidate c = candidates.get(i);
             AudioReader.Checked k = checked.get(i);
             if (!k.ok()) {
-                skipped.add(new Skipped(CorpusFiles.relative(root, c.file()), k.reason()));
+                skipped.add(new SkippedFile(CorpusFiles.relative(root, c.file()), k.reason()));
                 continue;
             }
             utterances.add(new Utterance(c.id(), c.file(), k.info().samplesAt16k() / (double) Waveform.RATE,

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.core.recipe.ConfigBinder;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +65,7 @@ class LibriSpeechDatasetTest {
         assertEquals(root.resolve("train-clean-100/19/198/19-198-0000.flac"), u.get(0).audio());
         assertEquals(0.25, u.get(0).seconds(), 1e-9);
         assertEquals(0.30, u.get(1).seconds(), 1e-9);
-        assertEquals(List.of(new Skipped("train-clean-100/26/496/26-496-0001.flac",
+        assertEquals(List.of(new SkippedFile("train-clean-100/26/496/26-496-0001.flac",
                 "no line for 26-496-0001 in 26-496.trans.txt")), d.skipped());
         for (Utterance x : u) {
             Waveform w = d.audio(x);
@@ -91,7 +91,7 @@ class LibriSpeechDatasetTest {
 
         LibriSpeechDataset d = dataset(List.of("train-clean-100"), null);
         assertEquals(7, d.utterances().size());
-        List<String> skipped = d.skipped().stream().map(Skipped::toString).toList();
+        List<String> skipped = d.skipped().stream().map(SkippedFile::toString).toList();
         assertEquals(6, skipped.size(), skipped.toString());
         assertEquals(List.of("train-clean-100/19/198/19-198-0002.flac: truncated: the file ends inside its first "
                 + "frame (of 4000 samples)","train-clean-100/19/198/19-198-0003.flac: empty file (0 bytes)",
@@ -115,7 +115,7 @@ class LibriSpeechDatasetTest {
         Files.copy(dev.resolve("84-121123.trans.txt"), copy.resolve("84-121123.trans.txt"));
         LibriSpeechDataset d = dataset(List.of("dev-clean", "train-other-500"), null);
         assertEquals(1, d.utterances().size());
-        assertEquals(List.of(new Skipped("train-other-500/84/121123/84-121123-0000.flac",
+        assertEquals(List.of(new SkippedFile("train-other-500/84/121123/84-121123-0000.flac",
                 "the utterance id 84-121123-0000 is also dev-clean/84/121123/84-121123-0000.flac")), d.skipped());
     }
 

@@ -7,7 +7,7 @@ import dev.pretext.datasets.audio.AudioReader;
 import dev.pretext.datasets.audio.BadAudioPolicy;
 import dev.pretext.datasets.audio.CorpusFiles;
 import dev.pretext.datasets.audio.Lazily;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class ManifestDataset implements Dataset {
     /**
      * @param line for each utterance id, its line among the manifest's audio lines (0 = the first after the root)
      */
-    private record Index(Path root, List<Utterance> utterances, List<Skipped> skipped, Map<String, Integer> line,
+    private record Index(Path root, List<Utterance> utterances, List<SkippedFile> skipped, Map<String, Integer> line,
                          LabelFile phones, LabelFile clusters) {
     }
 
@@ -70,7 +70,7 @@ public final class ManifestDataset implements Dataset {
     }
 
     /** Manifest lines left out of {@link #utterances()}, sorted by path, each with why. */
-    public List<Skipped> skipped() {
+    public List<SkippedFile> skipped() {
         try {
             return index.get().skipped();
         } catch (IOException e) {
@@ -153,7 +153,7 @@ public final class ManifestDataset implements Dataset {
         LabelFile phones = labels(".phn", entries.size());
         LabelFile clusters = labels(".km", entries.size());
 
-        List<Skipped> skipped = new ArrayList<>();
+        List<SkippedFile> skipped = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Integer> fileLines = new ArrayList<>();
         Map<String, Integer> lineOf = new HashMap<>();
@@ -162,22 +162,22 @@ public final class ManifestDataset implements Dataset {
             String where = "line " + (n + 2);
             String[] fields = entry.split("\t");
             if (entry.isBlank()) {
-                skipped.add(new Skipped(where, "empty line"));
+                skipped.add(new SkippedFile(where, "empty line"));
                 continue;
             }
             if (fields.length < 2 || !fields[1].strip().matches("\\d+")) {
-                skipped.add(new Skipped(where, "expected relative/path<TAB>num_samples, got '" + shorten(entry) + "'"));
+                skipped.add(new SkippedFile(where, "expected relative/path<TAB>num_samples, got '" + shorten(entry) + "'"));
                 continue;
             }
             Path file;
             try {
                 file = root.resolve(fields[0]).normalize();
             } catch (InvalidPathException e) {
-                skipped.add(new Skipped(fields[0], "not a valid path: " + e.getReason()));
+                skipped.add(new SkippedFile(fields[0], "not a valid path: " + e.getReason()));
                 continue;
             }
             if (!file.startsWith(root) || file.equals(root)) {
-                skipped.add(new Skipped(fields[0], "the path leaves the root folder " + root
+                skipped.add(new SkippedFile(fields[0], "the path leaves the root folder " + root
                         + " (manifest paths must be relative and stay inside it)"));
                 continue;
             }
@@ -185,7 +185,7 @@ public final class ManifestDataset implements Dataset {
             String id = stripExtension(relative);
             Integer other = lineOf.putIfAbsent(id, n);
             if (other != null) {
-                skipped.add(new Skipped(relative, "listed again on " + where + " (first on line " + (other + 2) + ")"));
+                skipped.add(new SkippedFile(relative, "listed again on " + where + " (first on line " + (other + 2) + ")"));
                 continue;
             }
             files.add(file);
@@ -198,7 +198,7 @@ public final class ManifestDataset implements Dataset {
             String relative = CorpusFiles.relative(root, c.file());
             String id = stripExtension(relative);
             if (!c.ok()) {
-                skipped.add(new Skipped(relative, c.reason()));
+                skipped.add(new SkippedFile(relative, c.reason()));
                 lineOf.remove(id);
                 continue;
             }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.core.recipe.ConfigBinder;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import dev.pretext.datasets.audio.TestWavs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,16 +116,16 @@ class ManifestDatasetTest {
 
     @Test
     void badLinesAreSkippedWithReasons() throws IOException {
-        List<Skipped> skipped = dataset(tsv, null, null).skipped();
+        List<SkippedFile> skipped = dataset(tsv, null, null).skipped();
         Path root = dir.resolve("audio");
         assertEquals(List.of(
-                new Skipped("../outside.wav", "the path leaves the root folder " + root
+                new SkippedFile("../outside.wav", "the path leaves the root folder " + root
                         + " (manifest paths must be relative and stay inside it)"),
-                new Skipped("/etc/hostname", "the path leaves the root folder " + root
+                new SkippedFile("/etc/hostname", "the path leaves the root folder " + root
                         + " (manifest paths must be relative and stay inside it)"),
-                new Skipped("line 8", "expected relative/path<TAB>num_samples, got 'a line without a sample count'"),
-                new Skipped("spk2/d.wav", "truncated: the data chunk declares 32000 bytes but only 956 follow"),
-                new Skipped("spk2/missing.wav", "cannot open: no such file")), skipped);
+                new SkippedFile("line 8", "expected relative/path<TAB>num_samples, got 'a line without a sample count'"),
+                new SkippedFile("spk2/d.wav", "truncated: the data chunk declares 32000 bytes but only 956 follow"),
+                new SkippedFile("spk2/missing.wav", "cannot open: no such file")), skipped);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> dataset(tsv, null, "fail").utterances());
         assertTrue(e.getMessage().startsWith("5 of 8 files in " + tsv + " cannot be used (on_bad_audio: fail): "

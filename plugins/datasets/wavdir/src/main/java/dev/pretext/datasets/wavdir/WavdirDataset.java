@@ -7,7 +7,7 @@ import dev.pretext.datasets.audio.AudioReader;
 import dev.pretext.datasets.audio.BadAudioPolicy;
 import dev.pretext.datasets.audio.CorpusFiles;
 import dev.pretext.datasets.audio.Lazily;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -42,7 +42,7 @@ public final class WavdirDataset implements Dataset {
     private final boolean verify;
     private final Lazily<Index> index = new Lazily<>(this::scan);
 
-    private record Index(List<Utterance> utterances, List<Skipped> skipped) {
+    private record Index(List<Utterance> utterances, List<SkippedFile> skipped) {
     }
 
     @Inject
@@ -64,7 +64,7 @@ public final class WavdirDataset implements Dataset {
     }
 
     /** Files left out of {@link #utterances()}, sorted by path, each with why. */
-    public List<Skipped> skipped() {
+    public List<SkippedFile> skipped() {
         try {
             return index.get().skipped();
         } catch (IOException e) {
@@ -79,7 +79,7 @@ public final class WavdirDataset implements Dataset {
 
     private Index scan() throws IOException {
         List<Path> files = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
+        List<SkippedFile> skipped = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
@@ -95,7 +95,7 @@ public final class WavdirDataset implements Dataset {
                     throw e;
                 }
                 // An unreadable sub-folder or file costs its own entries, not the listing.
-                skipped.add(new Skipped(CorpusFiles.relative(root, file), "unreadable (" + e + ")"));
+                skipped.add(new SkippedFile(CorpusFiles.relative(root, file), "unreadable (" + e + ")"));
                 return FileVisitResult.CONTINUE;
             }
         });
@@ -105,13 +105,13 @@ public final class WavdirDataset implements Dataset {
         for (AudioReader.Checked c : reader.check(files, verify)) {
             String relative = CorpusFiles.relative(root, c.file());
             if (!c.ok()) {
-                skipped.add(new Skipped(relative, c.reason()));
+                skipped.add(new SkippedFile(relative, c.reason()));
                 continue;
             }
             String id = relative.substring(0, relative.length() - extension(c.file()).length());
             String other = ids.putIfAbsent(id, relative);
             if (other != null) {
-                skipped.add(new Skipped(relative, "same id '" + id + "' as " + other + ": keep one of the two"));
+                skipped.add(new SkippedFile(relative, "same id '" + id + "' as " + other + ": keep one of the two"));
                 continue;
             }
             utterances.add(new Utterance(id, c.file(), c.info().samplesAt16k() / (double) Waveform.RATE,

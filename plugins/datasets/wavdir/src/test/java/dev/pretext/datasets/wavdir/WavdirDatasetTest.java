@@ -3,7 +3,7 @@ package dev.pretext.datasets.wavdir;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.datasets.audio.BadAudioException;
-import dev.pretext.datasets.audio.Skipped;
+import dev.pretext.api.data.SkippedFile;
 import dev.pretext.datasets.audio.TestWavs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,9 +129,9 @@ class WavdirDatasetTest {
 
     @Test
     void brokenFilesAreSkippedWithReasons() {
-        List<Skipped> skipped = dataset("parent").skipped();
+        List<SkippedFile> skipped = dataset("parent").skipped();
         assertEquals(List.of("broken/cut.flac", "broken/empty.wav", "broken/mulaw.wav", "broken/notwav.wav",
-                "broken/truncated.wav", "twice/x.wav"), skipped.stream().map(Skipped::file).toList());
+                "broken/truncated.wav", "twice/x.wav"), skipped.stream().map(SkippedFile::file).toList());
         assertTrue(skipped.get(0).reason().startsWith("truncated: the file ends inside the frame after sample"),
                 skipped.toString());
         assertEquals("empty file (0 bytes)", skipped.get(1).reason());
