@@ -49,6 +49,10 @@ class EndToEndTest {
         double spent = manifest.at("/training/flops").asDouble();
         assertTrue(spent > 0 && spent <= 2.0e10, "FLOPs spent within budget: " + spent);
         assertEquals("FLOPs budget spent", manifest.at("/training/stop_reason").asText());
+        // The loader's own speed and the augmentation mix are accounted for.
+        assertTrue(manifest.at("/training/loader_x_realtime_per_thread").asDouble() > 1, manifest.toString());
+        assertEquals("speed", manifest.at("/data/augmentations/0/type").asText());
+        assertTrue(manifest.at("/data/augmentations/0/config/p").asDouble() == 0.5, manifest.toString());
         for (JsonNode b : manifest.get("bundles")) {
             assertTrue(b.get("sha256").asText().matches("[0-9a-f]{64}"), b.toString());
         }

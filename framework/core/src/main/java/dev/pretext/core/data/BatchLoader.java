@@ -29,6 +29,10 @@ public final class BatchLoader implements AutoCloseable {
     private int nextEpoch;
     private int nextIndex;
     private long waitNanos;
+    /** Thread time spent building batches, the audio and utterances they held: the loader's own speed. */
+    private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder builtSeconds = new java.util.concurrent.atomic.DoubleAdder();
+    private final java.util.concurrent.atomic.LongAdder builtUtterances = new java.util.concurrent.atomic.LongAdder();
 
     public BatchLoader(BatchPlanner planner, FeaturePipeline pipeline, int threads, int prefetch, int startEpoch,
                        int startIndex) {
@@ -67,6 +71,15 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     private HostBatch build(int epoch, int index, int[] members) {
+        long t0 = System.nanoTime();
+        HostBatch batch = assemble(epoch, index, members);
+        busyNanos.add(System.nanoTime() - t0);
+        builtSeconds.add(batch.seconds());
+        builtUtterances.add(batch.size());
+        return batch;
+    }
+
+    private HostBatch assemble(int epoch, int index, int[] members) {
         List<Utterance> utts = new ArrayList<>(members.length);
         List<Features> feats = new ArrayList<>(members.length);
         int frames = 0;
@@ -117,6 +130,21 @@ public final class BatchLoader implements AutoCloseable {
     /** Batches in the given epoch's plan. */
     public int batchesInEpoch(int epoch) {
         return plan(epoch).size();
+    }
+
+    /**
+     * Seconds of audio one loader thread turns into features per second of its time (load, crop, augment,
+     * extract): with N threads the loader keeps up with a trainer that consumes up to N times this.
+     */
+    public double realTimePerThread() {
+        long busy = busyNanos.sum();
+        return busy == 0 ? 0 : builtSeconds.sum() / (busy / 1e9);
+    }
+
+    /** Utterances one loader thread prepares per second of its time. */
+    public double utterancesPerThreadSecond() {
+        long busy = busyNanos.sum();
+        return busy == 0 ? 0 : builtUtterances.sum() / (busy / 1e9);
     }
 
     /** Total time the trainer has waited for data, in seconds. */

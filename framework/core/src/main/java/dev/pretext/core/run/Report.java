@@ -4,6 +4,7 @@ import dev.pretext.api.probe.ProbeResult;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.train.Trainer;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +40,18 @@ public final class Report {
                     num(data.get("unique_hours")), num(data.get("processed_hours")), num(data.get("epochs")),
                     100 * num(data.get("padding_share"))));
         }
-        row(md, "waited for data", String.format(Locale.ROOT, "%.1f s", outcome.dataWaitSeconds()));
+        if (data != null && data.get("augmentations") instanceof List<?> mix && !mix.isEmpty()) {
+            List<String> described = new java.util.ArrayList<>();
+            for (Object m : mix) {
+                Map<String, Object> a = (Map<String, Object>) m;
+                described.add(a.get("type") + " " + a.get("config"));
+            }
+            row(md, "augmentation", String.join("; ", described));
+        }
+        row(md, "waited for data", String.format(Locale.ROOT, "%.1f s (%.1f%% of training time); a loader thread "
+                        + "prepares %.0fx real time", outcome.dataWaitSeconds(),
+                s.trainSeconds() > 0 ? 100 * outcome.dataWaitSeconds() / s.trainSeconds() : 0,
+                outcome.loaderRealTimePerThread()));
         md.append("\n## Compute by component (training FLOPs)\n\n| component | FLOPs | share |\n|---|---|---|\n");
         double total = Math.max(1e-30, s.flops());
         for (var e : new TreeMap<>(s.flopsByComponent()).entrySet()) {

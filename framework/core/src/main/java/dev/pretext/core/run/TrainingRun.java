@@ -103,6 +103,11 @@ public final class TrainingRun {
             training.put("flops_by_component", outcome.state().flopsByComponent());
             training.put("train_seconds", outcome.state().trainSeconds());
             training.put("data_wait_seconds", outcome.dataWaitSeconds());
+            training.put("data_wait_share", outcome.state().trainSeconds() > 0
+                    ? outcome.dataWaitSeconds() / outcome.state().trainSeconds() : 0);
+            training.put("loader_threads", r.batch().loaderThreads());
+            training.put("loader_x_realtime_per_thread", outcome.loaderRealTimePerThread());
+            training.put("loader_utterances_per_thread_second", outcome.loaderUtterancesPerThreadSecond());
             training.put("final_loss", outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
@@ -114,7 +119,13 @@ public final class TrainingRun {
             data.put("epochs", unique > 0 ? outcome.state().audioSeconds() / unique : 0);
             data.put("padding_share", outcome.state().paddedSeconds() > 0
                     ? 1 - outcome.state().audioSeconds() / outcome.state().paddedSeconds() : 0);
-            data.put("augmentations", run.augment().stream().map(a -> a.plugin().type()).toList());
+            // The augmentation mix as configured (types, probabilities and ranges), in the order applied.
+            data.put("augmentations", run.augment().stream().map(a -> {
+                Map<String, Object> mix = new LinkedHashMap<>();
+                mix.put("type", a.plugin().type());
+                mix.put("config", ConfigBinder.MAPPER.convertValue(a.config(), Map.class));
+                return mix;
+            }).toList());
             manifest.put("data", data);
             manifest.write();
 

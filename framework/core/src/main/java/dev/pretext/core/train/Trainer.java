@@ -49,7 +49,7 @@ public final class Trainer {
 
     /** How a run ended. */
     public record Outcome(TrainingState state, String stopReason, Path checkpoint, double dataWaitSeconds,
-                          double lastLoss) {
+                          double lastLoss, double loaderRealTimePerThread, double loaderUtterancesPerThreadSecond) {
     }
 
     private final Setup setup;
@@ -213,13 +213,15 @@ public final class Trainer {
                 record.put("audio_seconds_total", audio);
                 record.put("step_seconds", seconds);
                 record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
+                record.put("loader_x_realtime_per_thread", loader.realTimePerThread());
                 objectiveMetrics.forEach(record::put);
                 metrics.write(record);
 
                 setup.console().progress(String.format(Locale.ROOT,
-                        "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step", step,
+                        "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step  data waited %.1f%%", step,
                         budget.steps() != null ? budget.steps().toString() : "~" + planned, lossSum, lr,
-                        budgetProgress(meter.total(), trainSeconds, step), seconds), false);
+                        budgetProgress(meter.total(), trainSeconds, step), seconds,
+                        trainSeconds > 0 ? 100 * loader.waitSeconds() / trainSeconds : 0), false);
 
                 state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
                         padded, trainSeconds, ratioTotalToEncoder);
@@ -234,7 +236,8 @@ public final class Trainer {
             }
             setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
                     budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
-            return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss);
+            return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
+                    loader.realTimePerThread(), loader.utterancesPerThreadSecond());
         }
     }
 
