@@ -70,7 +70,29 @@ class EndToEndTest {
             }
         }
         String resolved = Files.readString(run.resolve("recipe.yaml"));
-        assertTrue(resolved.contains("[1.0.0,1.0.0]"), "plugins pinned to the versions used: " + resolved);
+        assertTrue(resolved.contains("[1.1.0,1.1.0]"), "plugins pinned to the versions used: " + resolved);
         assertTrue(cli.out().contains("pretrained"), cli.out());
+        assertTrue(probes.at("/overall_score/pretrained").isNumber(), probes.toString());
+        assertEquals(0.0, probes.at("/overall_score/features").asDouble(), 1e-9, "the features baseline is 0");
+
+        // Probing the finished run again: another task, two upstreams, merged into probes.json.
+        Cli again = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "keywords",
+                "--upstream", "pretrained,features", "--json");
+        assertEquals(0, again.exit(), again.err() + again.out());
+        JsonNode printed = json.readTree(again.out());
+        double accuracy = printed.at("/pretrained/keywords/value").asDouble(-1);
+        assertTrue(accuracy >= 0 && accuracy <= 1, printed.toString());
+        JsonNode merged = json.readTree(run.resolve("probes.json").toFile());
+        assertEquals(accuracy, merged.at("/pretrained/keywords/value").asDouble());
+        assertTrue(merged.at("/random/phonemes/value").isNumber(), "earlier cells are kept: " + merged);
+
+        Cli unknown = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "phonemez");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("installed probe types: asr, keywords, phonemes, speakers"), unknown.err());
+        Path empty = Files.createDirectories(temp.resolve("runs/untrained/checkpoints"));
+        Files.copy(run.resolve("recipe.yaml"), empty.getParent().resolve("recipe.yaml"));
+        Cli untrained = Cli.run(temp.resolve("cache"), "probe", empty.getParent().toString());
+        assertEquals(2, untrained.exit());
+        assertTrue(untrained.err().contains("no checkpoint to probe"), untrained.err());
     }
 }

@@ -50,6 +50,19 @@ public final class ProbeRunner {
         this.console = console;
     }
 
+    private Supplier<List<String>> supportedTasks = List::of;
+
+    /** Where to find the tasks the probe data does support, named when a task finds no usable utterance. */
+    public void supportedTasksHint(Supplier<List<String>> supported) {
+        this.supportedTasks = supported;
+    }
+
+    /** Whether the probe finds usable utterances in both the training and the test part. */
+    public boolean usable(Probe probe) {
+        return split.train().stream().anyMatch(u -> probe.unusable(u).isEmpty())
+                && split.test().stream().anyMatch(u -> probe.unusable(u).isEmpty());
+    }
+
     public Upstream featuresUpstream() {
         return new Upstream("features", () -> Representations.features(utterances, features));
     }
@@ -83,9 +96,11 @@ public final class ProbeRunner {
         List<ProbeExample> train = usable(probe, split.train(), reps, reasons);
         List<ProbeExample> test = usable(probe, split.test(), reps, reasons);
         if (train.isEmpty() || test.isEmpty()) {
+            List<String> supported = supportedTasks.get();
             throw new UserError("probe '" + task + "' has no usable " + (train.isEmpty() ? "training" : "test")
                     + " utterances in the probe data (" + reasons + "); give data.probe a dataset with those labels "
-                    + "or drop the task");
+                    + "or drop the task" + (supported.isEmpty() ? "" : "; this data supports: "
+                    + String.join(", ", supported)));
         }
         return new ProbeInput(train, test, frameRateHz, Seeds.mix(seed, task.hashCode()));
     }

@@ -158,6 +158,43 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Copies a checkpoint's first {@code parameters.size()} arrays (the network, which comes first) into
+     * {@code parameters}, for probing a finished run; optimiser and objective state are not read.
+     *
+     * @throws UserError when the files are missing, altered, or made for another network
+     */
+    public static void loadNetwork(Path checkpoint, List<Parameter> parameters, NDManager manager) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(checkpoint.resolve(STATE).toFile());
+            byte[] model = Files.readAllBytes(checkpoint.resolve(MODEL));
+            verify(checkpoint, MODEL, model, json.path("model_sha256").asText());
+            try (NDManager tmp = manager.newSubManager()) {
+                NDList arrays = NDList.decode(tmp, model);
+                if (arrays.size() < parameters.size()) {
+                    throw new UserError("checkpoint " + checkpoint + " holds " + arrays.size() + " arrays, fewer than "
+                            + "the " + parameters.size() + " of the run's network; was the recipe changed?");
+                }
+                for (int i = 0; i < parameters.size(); i++) {
+                    NDArray target = parameters.get(i).getArray();
+                    NDArray source = arrays.get(i);
+                    if (!target.getShape().equals(source.getShape())) {
+                        throw new UserError("checkpoint " + checkpoint + ": parameter " + parameters.get(i).getName()
+                                + " has shape " + source.getShape() + ", the run's network expects "
+                                + target.getShape() + "; was the recipe changed?");
+                    }
+                    target.set(source.toFloatArray());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UserError ue) {
+                throw ue;
+            }
+            throw new UserError("checkpoint " + checkpoint + " is unreadable (" + e.getMessage() + "); "
+                    + "delete that folder to use the one before it", e);
+        }
+    }
+
     private static void verify(Path checkpoint, String file, byte[] bytes, String expected) {
         if (!sha256(bytes).equals(expected)) {
             throw new UserError("checkpoint " + checkpoint + ": " + file + " does not match its recorded sha256 "

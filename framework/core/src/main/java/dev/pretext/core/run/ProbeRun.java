@@ -1,0 +1,167 @@
+package dev.pretext.core.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.pretext.api.PluginKind;
+import dev.pretext.api.RunContext;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.api.probe.Probe;
+import dev.pretext.core.UserError;
+import dev.pretext.core.data.FeaturePipeline;
+import dev.pretext.core.data.FeatureStats;
+import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.Composer.Composed;
+import dev.pretext.core.plugins.PluginRegistry;
+import dev.pretext.core.probe.ProbeRunner;
+import dev.pretext.core.probe.ProbeTable;
+import dev.pretext.core.recipe.ComponentRef;
+import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.train.Checkpoints;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Probes a finished (or interrupted) run again, on its latest checkpoint: other tasks, other upstreams, without
+ * training anything. What {@code pretext probe RUN_DIR} does; results are merged into the run's probes.json.
+ */
+public final class ProbeRun {
+    public static final List<String> UPSTREAMS = List.of("pretrained", "features", "random");
+
+    private ProbeRun() {
+    }
+
+    /**
+     * @param tasks     probe types to run with their default settings; empty for the recipe's own probes block
+     * @param upstreams which of {@link #UPSTREAMS} to probe
+     */
+    public static ProbeTable execute(Path runDir, List<String> tasks, List<String> upstreams, PluginRegistry registry,
+                                     Path cacheDir, Console console) {
+        Path recipeFile = runDir.resolve("recipe.yaml");
+        if (!Files.isRegularFile(recipeFile)) {
+            throw new UserError(runDir + " is not a run folder (no recipe.yaml); give the folder `pretext train` "
+                    + "made, e.g. runs/quickstart");
+        }
+        for (String u : upstreams) {
+            if (!UPSTREAMS.contains(u)) {
+                throw new UserError("unknown upstream '" + u + "'; choose from " + String.join(", ", UPSTREAMS)
+                        + " (features is the run's frontend, e.g. fbank)");
+            }
+        }
+        LoadedRecipe loaded = LoadedRecipe.load(recipeFile);
+        if (!tasks.isEmpty()) {
+            List<ComponentRef> refs = new ArrayList<>();
+            for (String task : tasks) {
+                registry.resolve(PluginKind.PROBE, task, null);     // names the installed tasks when missing
+                refs.add(new ComponentRef(PluginKind.PROBE, "probes.tasks", task, null,
+                        JsonNodeFactory.instance.objectNode()));
+            }
+            loaded = new LoadedRecipe(loaded.source(), loaded.recipe(), loaded.train(), loaded.probeData(),
+                    loaded.augment(), loaded.frontend(), loaded.encoder(), loaded.objective(), List.copyOf(refs));
+        }
+        if (loaded.probes().isEmpty()) {
+            throw new UserError("the run's recipe has no probes block; name tasks with --tasks (installed: "
+                    + installed(registry) + ")");
+        }
+        long seed = loaded.recipe().seed();
+        ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, Device.cpu()));
+        Path checkpoint = new Checkpoints(runDir.resolve("checkpoints"), 1).latest().orElse(null);
+        if (upstreams.contains("pretrained") && checkpoint == null) {
+            throw new UserError(runDir + " has no checkpoint to probe (checkpoints/ is empty or missing); train or "
+                    + "resume the run first, or probe only the baselines with --upstream features,random");
+        }
+        FeatureStats stats = loadStats(runDir, loaded);
+        List<Utterance> probeUtterances = TrainingRun.list(run.probeData(), seed, console, null);
+        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
+                Double.MAX_VALUE, seed, stats);
+        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, loaded.probing().testShare(), seed, console);
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        for (Composed<Probe> p : run.probes()) {
+            probes.put(p.plugin().type(), p.instance());
+        }
+        runner.supportedTasksHint(() -> supported(registry, run, runner));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<ProbeRunner.Upstream> list = new ArrayList<>();
+            if (upstreams.contains("features")) {
+                list.add(runner.featuresUpstream());
+            }
+            if (upstreams.contains("random")) {
+                UpstreamModel random = run.newModel();
+                random.initialize(manager, seed);
+                list.add(runner.encoderUpstream("random", random, manager));
+            }
+            if (upstreams.contains("pretrained")) {
+                UpstreamModel trained = run.model();
+                Checkpoints.loadNetwork(checkpoint, trained.initialize(manager, seed), manager);
+                console.line("probing " + runDir.relativize(checkpoint));
+                list.add(runner.encoderUpstream("pretrained", trained, manager));
+            }
+            ProbeTable table = runner.run(list, probes);
+            merge(runDir.resolve("probes.json"), table);
+            return table;
+        }
+    }
+
+    private static String installed(PluginRegistry registry) {
+        return String.join(", ", registry.plugins().stream().filter(p -> p.kind() == PluginKind.PROBE)
+                .map(p -> p.type()).distinct().sorted().toList());
+    }
+
+    /** Installed probe tasks (default settings) that have usable training and test utterances in this data. */
+    private static List<String> supported(PluginRegistry registry, ComposedRun run, ProbeRunner runner) {
+        List<String> out = new ArrayList<>();
+        for (String type : registry.plugins().stream().filter(p -> p.kind() == PluginKind.PROBE)
+                .map(p -> p.type()).distinct().sorted().toList()) {
+            try {
+                Probe probe = run.composer().create(new ComponentRef(PluginKind.PROBE, "probes.tasks", type, null,
+                        JsonNodeFactory.instance.objectNode()), Probe.class, run.model().bodyInput()).instance();
+                if (runner.usable(probe)) {
+                    out.add(type);
+                }
+            } catch (RuntimeException e) {
+                // A probe that cannot even be built with defaults supports nothing here.
+            }
+        }
+        return out;
+    }
+
+    private static FeatureStats loadStats(Path runDir, LoadedRecipe loaded) {
+        if (loaded.recipe().featureNorm().mode().equals("none")) {
+            return null;
+        }
+        Path file = runDir.resolve("feature_stats.json");
+        try {
+            return Json.MAPPER.readValue(file.toFile(), FeatureStats.class);
+        } catch (IOException e) {
+            throw new UserError("the run normalises features globally but " + file + " is missing or unreadable ("
+                    + e.getMessage() + "); the run never got past its start: train or resume it first");
+        }
+    }
+
+    /** Adds the new cells to the run's probes.json, replacing those of the same upstream and task. */
+    @SuppressWarnings("unchecked")
+    private static void merge(Path file, ProbeTable table) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        try {
+            if (Files.exists(file)) {
+                all.putAll(Json.MAPPER.readValue(file.toFile(), Map.class));
+            }
+        } catch (IOException e) {
+            // An unreadable probes.json is replaced.
+        }
+        for (Map.Entry<String, Object> row : table.json().entrySet()) {
+            Object existing = all.get(row.getKey());
+            Map<String, Object> cells = existing instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                    : new LinkedHashMap<>();
+            cells.putAll((Map<String, Object>) row.getValue());
+            all.put(row.getKey(), cells);
+        }
+        Json.writeAtomically(file, Json.pretty(all));
+    }
+}
