@@ -17,9 +17,9 @@ class PhonemesConfigBindingTest {
 
     @Test
     void bindsSnakeCaseKeysAndWritesDefaultsBack() throws Exception {
-        assertEquals(new PhonemesConfig(3, 0.02, 4, 64),
+        assertEquals(new PhonemesConfig(3, 0.005, 4, 64),
                 MAPPER.readValue("{\"epochs\": 3, \"batch_size\": 4, \"hidden\": 64}", PhonemesConfig.class));
-        assertEquals(MAPPER.readTree("{\"epochs\":20,\"lr\":0.02,\"batch_size\":4,\"hidden\":0}"),
+        assertEquals(MAPPER.readTree("{\"epochs\":60,\"lr\":0.005,\"batch_size\":4,\"hidden\":0}"),
                 MAPPER.valueToTree(MAPPER.readValue("{}", PhonemesConfig.class)));
     }
 

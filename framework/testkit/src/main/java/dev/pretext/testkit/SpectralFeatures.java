@@ -1,4 +1,4 @@
-package dev.pretext.objectives.mam;
+package dev.pretext.testkit;
 
 import dev.pretext.api.audio.Waveform;
 
@@ -7,7 +7,7 @@ import dev.pretext.api.audio.Waveform;
  * summed into equal-width bands, natural log. Enough real structure for an objective to learn; the fbank
  * frontend proper lives in its own plugin.
  */
-final class SpectralFeatures {
+public final class SpectralFeatures {
     private static final int WINDOW = 400;
     private static final int HOP = 160;
     private static final int SPECTRUM = WINDOW / 2 + 1;
@@ -16,7 +16,7 @@ final class SpectralFeatures {
     }
 
     /** [frames x bands], row-major. */
-    static float[] logBands(Waveform wave, int bands, int frames) {
+    public static float[] logBands(Waveform wave, int bands, int frames) {
         float[] x = wave.samples();
         double[] hann = new double[WINDOW];
         for (int i = 0; i < WINDOW; i++) {
@@ -54,7 +54,7 @@ final class SpectralFeatures {
     }
 
     /** Frames that fit entirely in the signal. */
-    static int frameCount(Waveform wave) {
+    public static int frameCount(Waveform wave) {
         return wave.length() < WINDOW ? 0 : 1 + (wave.length() - WINDOW) / HOP;
     }
 }
