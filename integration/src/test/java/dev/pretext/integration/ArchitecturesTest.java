@@ -103,6 +103,29 @@ class ArchitecturesTest {
     }
 
     @Test
+    void anAutoregressiveObjectiveRefusesABodyThatSeesTheFutureBeforeTraining() throws Exception {
+        Path recipe = temp.resolve("apc.yaml");
+        Files.writeString(recipe, """
+                name: apc
+                budget: {steps: 2}
+                %s
+                frontend: {type: fbank, bins: 40}
+                encoder: {type: transformer, layers: 1, dim: 16, heads: 2, ffn: 32}
+                objective: {type: apc}
+                """.formatted(DATA));
+        Cli cli = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs", temp.resolve("runs").toString());
+        assertEquals(2, cli.exit(), cli.out() + cli.err());
+        assertTrue(cli.err().contains("apc.yaml:") && cli.err().contains("causal: true"), cli.err());
+        assertTrue(!cli.err().contains("\tat "), "no stack trace: " + cli.err());
+        assertTrue(!Files.exists(temp.resolve("runs/apc/checkpoints")), "nothing was trained");
+
+        Files.writeString(recipe, Files.readString(recipe).replace("ffn: 32}", "ffn: 32, causal: true}"));
+        Cli causal = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs",
+                temp.resolve("runs").toString(), "--force");
+        assertEquals(0, causal.exit(), causal.out() + causal.err());
+    }
+
+    @Test
     void theLearnedWaveformFrontendTrainsWithThePostLnConvBodyAndIsProbedAtFiftyHertz() throws Exception {
         Path recipe = temp.resolve("w2v.yaml");
         Files.writeString(recipe, """

@@ -35,7 +35,9 @@ final class BudgetCommand implements Callable<Integer> {
         Path scratch = Files.createTempDirectory("pretext-budget-");
         try (Host host = main.startHost()) {
             ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, main.cacheDir());
-            BudgetPlan.Report report = BudgetPlan.plan(run, TrainingRun.list(run.train(), loaded.recipe().seed()));
+            var training = TrainingRun.list(run.train(), loaded.recipe().seed());
+            TrainingRun.checkObjective(run, training);
+            BudgetPlan.Report report = BudgetPlan.plan(run, training);
             var out = main.out();
             out.print(json ? Json.pretty(report.json()) : report.table());
             out.flush();

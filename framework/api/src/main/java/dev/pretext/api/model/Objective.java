@@ -25,6 +25,15 @@ public interface Objective {
         initialize(manager, input, encoderDim);
     }
 
+    /**
+     * Checks, before any training, that this objective can train this network on this data (an autoregressive
+     * objective needs a causal body; a target-based one needs targets for every utterance). The core calls it
+     * when the run is put together and reports an {@link IllegalArgumentException} as a recipe error at
+     * {@code objective}, so name what to change.
+     */
+    default void check(NetworkShape network, java.util.List<dev.pretext.api.data.Utterance> training) {
+    }
+
     /** The teacher this objective needs, or null for none (the default). */
     default TeacherSchedule teacher() {
         return null;

@@ -143,6 +143,12 @@ public final class UpstreamModel {
         return new Pass(body.output(), front.flops().plus(body.flops()));
     }
 
+    /** The network as objectives see it before training. */
+    public dev.pretext.api.model.NetworkShape shape() {
+        return new dev.pretext.api.model.NetworkShape(input, bodyInput(), encoder.dim(), encoder.layers(),
+                encoder.causal());
+    }
+
     /** Whether the body only looks at past frames. */
     public boolean causal() {
         return encoder.causal();

@@ -75,6 +75,7 @@ public final class TrainingRun {
 
         Recipe r = run.recipe();
         List<Utterance> trainUtterances = list(run.train(), recipe.recipe().seed(), console, manifest);
+        checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
         List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
                 : run.probeData() == run.train() ? trainUtterances
@@ -254,6 +255,15 @@ public final class TrainingRun {
             }
         }
         return "whitespace only";
+    }
+
+    /** The objective's own check of the network and the training data, as a recipe error at {@code objective}. */
+    public static void checkObjective(ComposedRun run, List<Utterance> training) {
+        try {
+            run.objective().instance().check(run.model().shape(), training);
+        } catch (IllegalArgumentException e) {
+            throw run.loaded().source().error(run.objective().ref().path(), e.getMessage(), null);
+        }
     }
 
     /** Every utterance of a dataset, or a user error saying why there are none. */

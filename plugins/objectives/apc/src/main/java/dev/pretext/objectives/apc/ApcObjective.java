@@ -13,16 +13,19 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
 import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,6 +80,18 @@ public final class ApcObjective implements Objective {
         head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim));
     }
 
+    /** Refuses a non-causal body before training, when the core puts the run together. */
+    @Override
+    public void check(NetworkShape network, List<Utterance> training) {
+        if (!network.causal()) {
+            throw new IllegalArgumentException(NOT_CAUSAL);
+        }
+    }
+
+    private static final String NOT_CAUSAL = "the apc objective predicts future frames, but the encoder sees them: "
+            + "it would learn to copy. Make the encoder causal in the recipe, e.g. "
+            + "encoder: {type: transformer, ..., causal: true}";
+
     @Override
     public ObjectiveResult forward(TrainingBatch batch, EncoderCall encoder, ParameterStore parameters,
                                    FlopMeter meter, boolean training) {
@@ -85,9 +100,7 @@ public final class ApcObjective implements Objective {
         }
         if (!causalChecked) {
             if (!encoder.causal()) {
-                throw new IllegalStateException("the apc objective predicts future frames, but the encoder sees them: "
-                        + "it would learn to copy. Make the encoder causal in the recipe, e.g. "
-                        + "encoder: {type: transformer, ..., causal: true}");
+                throw new IllegalStateException(NOT_CAUSAL);
             }
             causalChecked = true;
         }

@@ -15,6 +15,7 @@ import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.FrontendOutput;
 import dev.pretext.api.model.Objective;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.objectives.hubert.targets.Targets;
@@ -97,6 +98,11 @@ public final class HubertObjective implements Objective {
      *
      * @throws IllegalArgumentException with what is wrong and what to do
      */
+    @Override
+    public void check(NetworkShape network, List<Utterance> training) {
+        checkData(training);
+    }
+
     public void checkData(List<Utterance> training) {
         List<String> missing = new ArrayList<>();
         for (Utterance u : training) {
