@@ -34,6 +34,11 @@ public interface Objective {
     default void check(NetworkShape network, java.util.List<dev.pretext.api.data.Utterance> training) {
     }
 
+    /** Work needed once before training (targets to make), or null for none (the default). */
+    default Preparation preparation() {
+        return null;
+    }
+
     /** The teacher this objective needs, or null for none (the default). */
     default TeacherSchedule teacher() {
         return null;

@@ -75,6 +75,7 @@ public final class TrainingRun {
 
         Recipe r = run.recipe();
         List<Utterance> trainUtterances = list(run.train(), recipe.recipe().seed(), console, manifest);
+        prepare(run, trainUtterances, null, false, console);
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
         List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
@@ -255,6 +256,30 @@ public final class TrainingRun {
             }
         }
         return "whitespace only";
+    }
+
+    /**
+     * Runs the objective's preparation (e.g. HuBERT's targets) when it is not done yet, or always with
+     * {@code again}. Returns whether it ran.
+     */
+    public static boolean prepare(ComposedRun run, List<Utterance> training, dev.pretext.api.model.FrameFeatures frames,
+                                  boolean again, Console console) {
+        dev.pretext.api.model.Preparation preparation = run.objective().instance().preparation();
+        if (preparation == null || (preparation.done() && !again)) {
+            return false;
+        }
+        console.line("preparing the objective: " + preparation.describe()
+                + (frames != null ? " from " + frames.kind() : ""));
+        long t0 = System.nanoTime();
+        try {
+            preparation.run(training, run.train().instance(), frames, console::line);
+        } catch (IOException e) {
+            throw new UserError("preparing " + run.objective().ref().path() + " failed: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw run.loaded().source().error(run.objective().ref().path(), e.getMessage(), null);
+        }
+        console.line(String.format(Locale.ROOT, "prepared in %.1f s", (System.nanoTime() - t0) / 1e9));
+        return true;
     }
 
     /** The objective's own check of the network and the training data, as a recipe error at {@code objective}. */

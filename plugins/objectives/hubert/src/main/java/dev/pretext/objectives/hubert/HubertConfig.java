@@ -3,7 +3,7 @@ package dev.pretext.objectives.hubert;
 /**
  * HuBERT-style masked prediction of discrete targets.
  *
- * @param targets        the folder the targets stage wrote ({@code pretext targets <recipe> --clusters 100}); a
+ * @param targets        the folder the targets stage wrote ({@code pretext train} makes it when missing, {@code pretext targets <recipe>} on request); a
  *                       relative path is taken from the working directory. Required
  * @param clusters       the number of clusters the labels must have; left out, whatever the folder says
  * @param maskProb       share of frames that start a mask span, in (0, 1] (default 0.8, HuBERT's; spans may overlap,
@@ -21,8 +21,8 @@ public record HubertConfig(String targets, Integer clusters, Double maskProb, In
 
     public HubertConfig {
         if (targets == null || targets.isBlank()) {
-            throw new IllegalArgumentException("targets is required: the folder the targets stage wrote, made by "
-                    + "`pretext targets <recipe> --clusters 100`");
+            throw new IllegalArgumentException("targets is required: the folder that holds (or will hold) the k-means "
+                    + "labels, e.g. runs/targets/hubert-mfcc-100; `pretext train` makes it when missing");
         }
         maskProb = maskProb == null ? 0.8 : maskProb;
         span = span == null ? 10 : span;

@@ -7,26 +7,35 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.data.Dataset;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.FrameFeatures;
 import dev.pretext.api.model.FrontendOutput;
-import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.NetworkShape;
+import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
+import dev.pretext.api.model.Preparation;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.objectives.hubert.targets.FrameSource;
+import dev.pretext.objectives.hubert.targets.TargetSettings;
 import dev.pretext.objectives.hubert.targets.Targets;
+import dev.pretext.objectives.hubert.targets.TargetsBuilder;
 import jakarta.inject.Inject;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * HuBERT (Hsu et al. 2021): spans of what the frontend hands the body are replaced by a learned mask embedding (see
@@ -49,47 +58,103 @@ public final class HubertObjective implements Objective {
     private static final int NAMED = 5;
 
     private final HubertConfig config;
-    private final Targets targets;
-    private final int clusters;
+    private final long seed;
+    private final Path dir;
+    private final double frameRate;
+    private Targets targets;
+    private int clusters;
     private LabelGrid grid;
     private HubertHead head;
 
     @Inject
+    public HubertObjective(HubertConfig config, FeatureSpec input, RunContext context) {
+        this(config, input, context.seed());
+    }
+
+    /** For tests: targets made by the preparation use {@code seed}. */
     public HubertObjective(HubertConfig config, FeatureSpec input) {
+        this(config, input, 0L);
+    }
+
+    private HubertObjective(HubertConfig config, FeatureSpec input, long seed) {
         this.config = config;
-        Path dir;
+        this.seed = seed;
         try {
             dir = Path.of(config.targets()).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("targets '" + config.targets() + "' is not a valid folder path: "
                     + e.getReason());
         }
-        this.targets = Targets.read(dir);
-        this.clusters = targets.info().clusters();
-        if (config.clusters() != null && config.clusters() != clusters) {
-            throw new IllegalArgumentException("clusters is " + config.clusters() + " but the targets in " + dir
-                    + " have " + clusters + " clusters (" + targets.info().featureKind() + " features); make targets "
-                    + "with --clusters " + config.clusters() + " or set clusters: " + clusters);
+        this.frameRate = input.frameRateHz();
+        // Targets that exist are checked now, when the recipe is put together; missing ones are made by the
+        // preparation before training (see preparation()).
+        if (Files.exists(dir.resolve(Targets.INFO))) {
+            targets();
         }
-        for (Map.Entry<String, int[]> e : targets.labels().entrySet()) {
-            for (int label : e.getValue()) {
-                if (label < 0 || label >= clusters) {
-                    throw new IllegalArgumentException("utterance " + e.getKey() + " has label " + label + " in " + dir
-                            + " but targets.json says there are " + clusters + " clusters (labels 0.."
-                            + (clusters - 1) + "); the folder is inconsistent: make it again");
+    }
+
+    /** The targets, read (and checked) on first use. */
+    public synchronized Targets targets() {
+        if (targets == null) {
+            Targets read = Targets.read(dir);
+            int k = read.info().clusters();
+            if (config.clusters() != null && config.clusters() != k) {
+                throw new IllegalArgumentException("clusters is " + config.clusters() + " but the targets in " + dir
+                        + " have " + k + " clusters (" + read.info().featureKind() + " features); make targets "
+                        + "with --clusters " + config.clusters() + " or set clusters: " + k);
+            }
+            for (Map.Entry<String, int[]> e : read.labels().entrySet()) {
+                for (int label : e.getValue()) {
+                    if (label < 0 || label >= k) {
+                        throw new IllegalArgumentException("utterance " + e.getKey() + " has label " + label + " in "
+                                + dir + " but targets.json says there are " + k + " clusters (labels 0.." + (k - 1)
+                                + "); the folder is inconsistent: make it again");
+                    }
                 }
             }
+            this.grid = LabelGrid.of(read.info().labelRate(), frameRate);
+            this.clusters = k;
+            this.targets = read;
         }
-        this.grid = LabelGrid.of(targets.info().labelRate(), input.frameRateHz());
+        return targets;
+    }
+
+    /** Makes the targets folder when it is missing: k-means over MFCC (or given features) of the training data. */
+    @Override
+    public Preparation preparation() {
+        return new Preparation() {
+            @Override
+            public String describe() {
+                return (config.clusters() != null ? config.clusters() : TargetSettings.DEFAULT_CLUSTERS)
+                        + " k-means targets in " + dir;
+            }
+
+            @Override
+            public boolean done() {
+                return Files.exists(dir.resolve(Targets.INFO));
+            }
+
+            @Override
+            public void run(List<Utterance> training, Dataset audio, FrameFeatures frames, Consumer<String> log) {
+                TargetSettings settings = TargetSettings.defaults(seed).withClusters(
+                        config.clusters() != null ? config.clusters() : TargetSettings.DEFAULT_CLUSTERS);
+                if (frames == null) {
+                    TargetsBuilder.build(training, audio::audio, settings, dir, log);
+                } else {
+                    TargetsBuilder.build(training, FrameSource.of(frames), settings, dir, log);
+                }
+                synchronized (HubertObjective.this) {
+                    targets = null;
+                }
+                targets();
+            }
+        };
     }
 
     public HubertConfig config() {
         return config;
     }
 
-    public Targets targets() {
-        return targets;
-    }
 
     /**
      * Checks, before training, that every training utterance has labels that span its audio: names a few
@@ -105,6 +170,7 @@ public final class HubertObjective implements Objective {
 
     public void checkData(List<Utterance> training) {
         List<String> missing = new ArrayList<>();
+        Targets targets = targets();
         for (Utterance u : training) {
             if (!targets.labels().containsKey(u.id())) {
                 missing.add(u.id());
@@ -114,7 +180,7 @@ public final class HubertObjective implements Objective {
             throw new IllegalArgumentException(missing.size() + " of " + training.size() + " training utterances "
                     + "have no labels in " + targets.dir() + ", e.g. " + String.join(", ",
                     missing.subList(0, Math.min(NAMED, missing.size()))) + "; make the targets from this recipe's "
-                    + "training data: `pretext targets <recipe> --clusters " + clusters + "`");
+                    + "training data: `pretext targets <recipe> --force`");
         }
         for (Utterance u : training) {
             int[] labels = targets.labels().get(u.id());
@@ -152,7 +218,7 @@ public final class HubertObjective implements Objective {
             }
             return;
         }
-        grid = LabelGrid.of(targets.info().labelRate(), frontendOutput.frameRateHz());
+        grid = LabelGrid.of(targets().info().labelRate(), frontendOutput.frameRateHz());
         head = new HubertHead(frontendOutput.dim(), encoderDim, config.finalDim(), clusters);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim), new Shape());
     }
@@ -163,7 +229,7 @@ public final class HubertObjective implements Objective {
         java.util.Arrays.fill(out, -1);
         for (int b = 0; b < lengths.length; b++) {
             Utterance u = batch.utterances().get(b);
-            int[] labels = targets.labels().get(u.id());
+            int[] labels = targets().labels().get(u.id());
             if (labels == null) {
                 throw new IllegalArgumentException("utterance " + u.id() + " has no labels in " + targets.dir()
                         + "; make the targets from this recipe's training data");

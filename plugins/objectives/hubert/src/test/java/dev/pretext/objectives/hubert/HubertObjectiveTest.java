@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,8 +124,14 @@ class HubertObjectiveTest {
 
     @Test
     void badTargetsAreClearErrorsBeforeTraining() throws Exception {
+        // A missing folder is not an error when the run is put together: the preparation makes it before
+        // training. Asking for the targets without it is.
+        HubertObjective unprepared = new HubertObjective(HubertConfig.of(temp.resolve("missing").toString()), MFCC);
+        assertFalse(unprepared.preparation().done());
+        assertTrue(unprepared.preparation().describe().contains("100 k-means targets"),
+                unprepared.preparation().describe());
         assertMessage("targets folder " + temp.resolve("missing") + " does not exist; make it with `pretext targets",
-                () -> new HubertObjective(HubertConfig.of(temp.resolve("missing").toString()), MFCC));
+                unprepared::targets);
 
         Path folder = countingTargets("t", 100, 20, 500);
         assertMessage("labels at 100 Hz cannot feed a frontend at 30 Hz: the rates must differ by an integer factor",
@@ -152,9 +159,11 @@ class HubertObjectiveTest {
         new HubertObjective(HubertConfig.of(folder.toString()), new FeatureSpec(8, 50))
                 .checkData(List.of(utterance("a", 5.04)));
 
+        // An unfinished folder (targets.json is written last) is made again by the preparation.
         Files.delete(folder.resolve("targets.json"));
-        assertMessage("targets folder " + folder + " has no targets.json",
-                () -> new HubertObjective(HubertConfig.of(folder.toString()), MFCC));
+        HubertObjective unfinished = new HubertObjective(HubertConfig.of(folder.toString()), MFCC);
+        assertFalse(unfinished.preparation().done());
+        assertMessage("targets folder " + folder + " has no targets.json", unfinished::targets);
     }
 
     @Test

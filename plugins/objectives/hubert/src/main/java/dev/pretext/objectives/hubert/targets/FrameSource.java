@@ -32,6 +32,31 @@ public interface FrameSource {
         return (t + 0.5) / frameRateHz();
     }
 
+    /** Frames the core hands over, e.g. a layer of a trained network (HuBERT's second iteration). */
+    static FrameSource of(dev.pretext.api.model.FrameFeatures features) {
+        return new FrameSource() {
+            @Override
+            public Features frames(Utterance utterance) throws IOException {
+                return features.of(utterance);
+            }
+
+            @Override
+            public int dim() {
+                return features.dim();
+            }
+
+            @Override
+            public double frameRateHz() {
+                return features.frameRateHz();
+            }
+
+            @Override
+            public String kind() {
+                return features.kind();
+            }
+        };
+    }
+
     /** The 39-dimensional MFCC of HuBERT's first iteration, at 100 Hz, computed from {@code audio}. */
     static FrameSource mfcc(AudioSource audio) {
         Mfcc mfcc = new Mfcc();

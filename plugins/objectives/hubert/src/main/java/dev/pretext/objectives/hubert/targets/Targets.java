@@ -54,7 +54,7 @@ public record Targets(Path dir, TargetsInfo info, Map<String, int[]> labels) {
         Path info = dir.resolve(INFO);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("targets folder " + dir + " does not exist; make it with "
-                    + "`pretext targets <recipe> --clusters 100` and point objective.targets at it");
+                    + "`pretext targets <recipe>` (the recipe's clusters), or let `pretext train` make it");
         }
         if (!Files.isRegularFile(info)) {
             throw new IllegalArgumentException("targets folder " + dir + " has no " + INFO + " (the targets stage "
