@@ -34,6 +34,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        if (args.length > 0 && args[0].equals("peer")) {
+            PeerBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path dist = Path.of(System.getProperty("pretext.dist"));
         Path work = Files.createTempDirectory("pretext-bench-");
