@@ -27,10 +27,11 @@ public interface PluginRegistry {
         List<InstalledPlugin> ofKind = plugins().stream().filter(p -> p.kind() == kind).toList();
         List<InstalledPlugin> ofType = ofKind.stream().filter(p -> p.type().equals(type)).toList();
         if (ofType.isEmpty()) {
-            String installed = ofKind.stream().map(InstalledPlugin::type).distinct().sorted()
-                    .collect(Collectors.joining(", "));
-            throw new UserError("no " + kind.id() + " plugin of type '" + type + "' is installed; installed "
-                    + kind.id() + " types: " + (installed.isEmpty() ? "none" : installed)
+            List<String> types = ofKind.stream().map(InstalledPlugin::type).distinct().sorted().toList();
+            String near = types.stream().filter(t -> dev.pretext.core.recipe.Strings.editDistance(t, type) <= 2)
+                    .findFirst().map(t -> " (did you mean '" + t + "'?)").orElse("");
+            throw new UserError("no " + kind.id() + " plugin of type '" + type + "' is installed" + near
+                    + "; installed " + kind.id() + " types: " + (types.isEmpty() ? "none" : String.join(", ", types))
                     + problemsHint());
         }
         Optional<InstalledPlugin> best = ofType.stream()
