@@ -43,20 +43,24 @@ public final class AdamW {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
+        // Bias corrections folded into the step size and eps (m/bc1 / (sqrt(v/bc2) + eps) is exactly
+        // (lr sqrt(bc2)/bc1) m / (sqrt(v) + eps sqrt(bc2))): fewer temporaries per parameter. No autograd runs
+        // here, so Number operands are safe.
+        float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
+        float epsHat = (float) (eps * Math.sqrt(bc2));
         try (NDManager tmp = scratch.newSubManager()) {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray w = parameters.get(i).getArray();
                 NDArray grad = w.getGradient();
                 grad.attach(tmp);
-                NDArray g = grad.mul(gradScale);
+                NDArray g = grad.muli(gradScale);
                 m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-                v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
+                v.get(i).muli(beta2).addi(g.muli(g).muli(1 - beta2));
                 if (weightDecay > 0 && w.getShape().dimension() > 1) {
                     w.muli(1 - lr * weightDecay);
                 }
-                NDArray update = m.get(i).div(bc1).divi(v.get(i).div(bc2).sqrt().addi(eps)).muli(lr);
-                w.subi(update);
-                grad.subi(grad);
+                w.subi(m.get(i).div(v.get(i).sqrt().addi(epsHat)).muli(stepSize));
+                grad.muli(0);
             }
         }
     }
