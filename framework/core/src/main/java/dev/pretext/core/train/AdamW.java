@@ -59,7 +59,13 @@ public final class AdamW {
                 if (weightDecay > 0 && w.getShape().dimension() > 1) {
                     w.muli(1 - lr * weightDecay);
                 }
-                w.subi(m.get(i).div(v.get(i).sqrt().addi(epsHat)).muli(stepSize));
+                // Results land in their first operand's manager: the moments live as long as the run, so their
+                // temporaries are moved to the scratch manager, or every step would leak two parameter-sized arrays.
+                NDArray denominator = v.get(i).sqrt();
+                denominator.attach(tmp);
+                NDArray update = m.get(i).div(denominator.addi(epsHat));
+                update.attach(tmp);
+                w.subi(update.muli(stepSize));
                 grad.muli(0);
             }
         }

@@ -52,12 +52,17 @@ final class Teacher {
     }
 
     /** Moves the teacher towards the student after optimiser step {@code step} (1-based) of {@code planned}. */
-    void update(long step, long planned) {
+    void update(long step, long planned, NDManager scratch) {
         float decay = (float) schedule.decayAt(step, planned);
-        for (int i = 0; i < student.size(); i++) {
-            NDArray t = weights.get(i).getArray();
-            // No gradients flow here, so scalar operands are safe.
-            t.muli(decay).addi(student.get(i).getArray().mul(1 - decay));
+        try (NDManager tmp = scratch.newSubManager()) {
+            for (int i = 0; i < student.size(); i++) {
+                NDArray t = weights.get(i).getArray();
+                // No gradients flow here, so scalar operands are safe; the scaled copy would land in the
+                // student's (run-long) manager, so it is moved to the scratch one and freed with it.
+                NDArray pulled = student.get(i).getArray().mul(1 - decay);
+                pulled.attach(tmp);
+                t.muli(decay).addi(pulled);
+            }
         }
     }
 }

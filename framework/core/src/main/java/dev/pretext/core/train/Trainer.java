@@ -192,7 +192,7 @@ public final class Trainer {
                 optimizer.update(lr, scale, manager);
                 step++;
                 if (teacher != null) {
-                    teacher.update(step, planned);
+                    teacher.update(step, planned, manager);
                 }
                 double stepFlops = meter.takeStep();
                 ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;

@@ -55,6 +55,31 @@ class AdamWTest {
     }
 
     @Test
+    void stepsLeaveNothingBehindInTheRunsManager() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = Linear.builder().setUnits(3).build();
+            Engine.getInstance().setRandomSeed(2);
+            linear.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
+            List<Parameter> params = new java.util.ArrayList<>(linear.getParameters().values());
+            ParameterStore store = new ParameterStore(manager, false);
+            AdamW adam = new AdamW(params, manager, 0.9, 0.999, 1e-8, 0.01);
+            int[] counts = new int[4];
+            for (int step = 0; step < counts.length; step++) {
+                try (NDManager scratch = manager.newSubManager()) {
+                    NDArray x = scratch.create(new float[]{1f, 2f, 3f, 4f}, new Shape(1, 4));
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(linear.forward(store, new NDList(x), true).singletonOrThrow().sum());
+                    }
+                }
+                adam.update(0.01, 1.0, manager);
+                counts[step] = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+            }
+            // A temporary left in the run's manager would grow this by a few arrays every step, for the whole run.
+            assertEquals(counts[1], counts[3], "arrays held by the run's manager after steps 2 and 4");
+        }
+    }
+
+    @Test
     void weightDecaySkipsVectorsAndShrinksMatrices() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Linear linear = Linear.builder().setUnits(2).build();
