@@ -1,5 +1,7 @@
 package dev.pretext.augmentations.noise;
 
+import dev.pretext.augmentations.support.Fft;
+
 import java.util.random.RandomGenerator;
 
 /**

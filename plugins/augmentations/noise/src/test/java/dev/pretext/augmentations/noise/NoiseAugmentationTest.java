@@ -1,6 +1,7 @@
 package dev.pretext.augmentations.noise;
 
 import dev.pretext.api.audio.Waveform;
+import dev.pretext.augmentations.support.Fft;
 import dev.pretext.testkit.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package dev.pretext.augmentations.reverb;
 
+import dev.pretext.augmentations.support.Fft;
+
 import java.util.Arrays;
 
 /**

@@ -18,6 +18,7 @@ import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.objectives.support.SpanMask;
 import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;

@@ -12,6 +12,7 @@ import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
+import dev.pretext.objectives.support.SpanMask;
 import dev.pretext.testkit.Gradients;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.SpectralBatch;

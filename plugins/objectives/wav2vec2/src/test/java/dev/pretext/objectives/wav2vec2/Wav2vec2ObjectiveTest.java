@@ -21,6 +21,7 @@ import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
 import dev.pretext.architectures.waveformcnn.WaveformCnnConfig;
 import dev.pretext.architectures.waveformcnn.WaveformCnnFrontend;
+import dev.pretext.objectives.support.SpanMask;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.Signals;
 import dev.pretext.testkit.SpectralBatch;

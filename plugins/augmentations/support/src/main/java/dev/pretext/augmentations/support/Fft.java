@@ -1,15 +1,15 @@
-package dev.pretext.augmentations.reverb;
+package dev.pretext.augmentations.support;
 
 /**
  * In-place iterative radix-2 FFT (Cooley-Tukey, decimation in time) on separate real and imaginary arrays.
  * Immutable once built, so one instance may serve several threads; the inverse is unscaled (divide by n).
  */
-final class Fft {
+public final class Fft {
     private final int n;
     private final double[] cos;
     private final double[] sin;
 
-    Fft(int n) {
+    public Fft(int n) {
         if (n < 1 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("FFT size must be a power of two, got " + n);
         }
@@ -23,20 +23,20 @@ final class Fft {
     }
 
     /** The smallest power of two that is at least {@code length} (and at least 1). */
-    static int sizeFor(int length) {
+    public static int sizeFor(int length) {
         return length <= 1 ? 1 : Integer.highestOneBit(length - 1) << 1;
     }
 
-    int size() {
+    public int size() {
         return n;
     }
 
-    void forward(double[] re, double[] im) {
+    public void forward(double[] re, double[] im) {
         transform(re, im, -1);
     }
 
     /** The inverse transform without the 1/n factor. */
-    void inverse(double[] re, double[] im) {
+    public void inverse(double[] re, double[] im) {
         transform(re, im, 1);
     }
 

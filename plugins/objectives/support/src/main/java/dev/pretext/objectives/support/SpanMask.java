@@ -1,9 +1,9 @@
-package dev.pretext.objectives.wav2vec2;
+package dev.pretext.objectives.support;
 
 import java.util.random.RandomGenerator;
 
 /**
- * Which frames of a padded batch are masked, as wav2vec 2.0 draws them (and data2vec): per utterance of n real
+ * Which frames of a padded batch are masked, as wav2vec 2.0 and data2vec draw them: per utterance of n real
  * frames, {@code floor(prob * n / span + u)} span starts (u uniform in [0, 1), at least one) drawn without
  * replacement from [0, n - span], each masking {@code span} frames; spans may overlap, so with prob 0.65 and
  * span 10 about half of the frames end up masked. Padding is never masked.
@@ -12,9 +12,9 @@ import java.util.random.RandomGenerator;
  * @param indices the masked frames' flat positions {@code b * frames + t}, utterance by utterance, in time order
  * @param offsets where each utterance's masked frames start in {@code indices}; {@code offsets[batch]} is the total
  */
-record SpanMask(int batch, int frames, float[] masked, int[] indices, int[] offsets, int realFrames) {
+public record SpanMask(int batch, int frames, float[] masked, int[] indices, int[] offsets, int realFrames) {
 
-    static SpanMask draw(int[] lengths, int frames, double prob, int span, RandomGenerator rng) {
+    public static SpanMask draw(int[] lengths, int frames, double prob, int span, RandomGenerator rng) {
         int batch = lengths.length;
         float[] masked = new float[batch * frames];
         int[] offsets = new int[batch + 1];
@@ -69,22 +69,22 @@ record SpanMask(int batch, int frames, float[] masked, int[] indices, int[] offs
     }
 
     /** Frames of a span of {@code spanMs} milliseconds at {@code frameRateHz}, at least one. */
-    static int spanFrames(double spanMs, double frameRateHz) {
+    public static int spanFrames(double spanMs, double frameRateHz) {
         return Math.max(1, (int) Math.round(spanMs * frameRateHz / 1000.0));
     }
 
     /** Masked frames in all. */
-    int count() {
+    public int count() {
         return indices.length;
     }
 
     /** Share of real frames that are masked. */
-    double share() {
+    public double share() {
         return realFrames == 0 ? 0 : indices.length / (double) realFrames;
     }
 
     /** Real frames per row, read from a [batch, frames] 0/1 mask. */
-    static int[] lengths(float[] valid, int batch, int frames) {
+    public static int[] lengths(float[] valid, int batch, int frames) {
         int[] lengths = new int[batch];
         for (int b = 0; b < batch; b++) {
             int n = 0;
