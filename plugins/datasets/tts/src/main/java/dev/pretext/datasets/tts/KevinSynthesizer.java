@@ -26,8 +26,6 @@ import java.util.Locale;
  */
 final class KevinSynthesizer implements AutoCloseable {
     static final int SAMPLE_RATE = 16_000;
-    /** How far FreeTTS's last segment end may be from the rendered length before we call the alignment broken. */
-    private static final double MAX_ALIGNMENT_GAP_SECONDS = 0.02;
 
     private final Voice voice;
     private final CapturingPlayer player = new CapturingPlayer();
@@ -51,13 +49,6 @@ final class KevinSynthesizer implements AutoCloseable {
         voice.getUtteranceProcessors().add((UtteranceProcessor) this::recordPart);
     }
 
-    /** The rendered audio and its phone alignment in the common phone set. */
-    record Synthesis(short[] samples, List<PhoneSegment> phones) {
-        double seconds() {
-            return samples.length / (double) SAMPLE_RATE;
-        }
-    }
-
     Synthesis speak(String text, double pitchHz, double pitchRangeHz, double durationStretch) {
         voice.setPitch((float) pitchHz);
         voice.setPitchRange((float) pitchRangeHz);
@@ -68,7 +59,7 @@ final class KevinSynthesizer implements AutoCloseable {
             throw new IllegalStateException("FreeTTS could not speak \"" + text + "\"");
         }
         short[] samples = player.samples();
-        return new Synthesis(samples, align(parts, samples.length, text));
+        return new Synthesis(samples, SAMPLE_RATE, align(parts, samples.length, text));
     }
 
     /** One FreeTTS utterance (a long text may be split in several): where its audio starts and its segments. */
@@ -90,42 +81,19 @@ final class KevinSynthesizer implements AutoCloseable {
         parts.add(new FreeTtsPart(player.written(), phones, e));
     }
 
-    /**
-     * Contiguous segments from 0 to the end of the audio, adjacent equal labels merged (silences of two parts).
-     * FreeTTS's segment ends and its rendered length agree to a few samples; the last segment is snapped to the
-     * audio's end, and a larger disagreement is a bug worth failing on.
-     */
+    /** The parts' segments on one time line, in the common phone set. */
     private static List<PhoneSegment> align(List<FreeTtsPart> parts, int totalSamples, String text) {
         List<String> labels = new ArrayList<>();
         List<Double> ends = new ArrayList<>();
         for (FreeTtsPart part : parts) {
             double offset = part.startSample() / (double) SAMPLE_RATE;
             for (int i = 0; i < part.phones().size(); i++) {
-                String label = PhoneSet.fromFreeTts(part.phones().get(i));
-                double end = offset + part.ends()[i];
-                if (!labels.isEmpty() && labels.get(labels.size() - 1).equals(label)) {
-                    ends.set(ends.size() - 1, end);
-                } else {
-                    labels.add(label);
-                    ends.add(end);
-                }
+                labels.add(PhoneSet.fromCmu(part.phones().get(i), "FreeTTS"));
+                ends.add(offset + part.ends()[i]);
             }
         }
-        double total = totalSamples / (double) SAMPLE_RATE;
-        double lastEnd = ends.get(ends.size() - 1);
-        if (Math.abs(lastEnd - total) > MAX_ALIGNMENT_GAP_SECONDS) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "FreeTTS segments end at %.4f s but the audio of \"%s\" lasts %.4f s", lastEnd, text, total));
-        }
-        ends.set(ends.size() - 1, total);
-        List<PhoneSegment> segments = new ArrayList<>(labels.size());
-        double start = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            double end = Math.min(Math.max(ends.get(i), start), total);
-            segments.add(new PhoneSegment(labels.get(i), start, end));
-            start = end;
-        }
-        return segments;
+        return Alignment.contiguous(labels, ends, totalSamples / (double) SAMPLE_RATE,
+                "FreeTTS kevin16 speaking \"" + text + "\"");
     }
 
     @Override

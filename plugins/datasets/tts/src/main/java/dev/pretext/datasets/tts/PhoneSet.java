@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * The platform's common phone set: the 39 phones of CMUdict (ARPAbet, lowercase, no stress) plus {@code sil}.
- * FreeTTS labels its segments with the CMU/flite set, which has a few extra symbols; they are folded here.
+ * FreeTTS, flite and festival label segments with the CMU/flite set, which has a few extra symbols; they are
+ * folded here. Other engines' phones (espeak-ng's) are mapped by their engines.
  */
 final class PhoneSet {
     static final String SILENCE = "sil";
@@ -23,15 +24,18 @@ final class PhoneSet {
     private PhoneSet() {
     }
 
-    /** The common-set label of a FreeTTS phone; fails on a symbol the mapping does not know. */
-    static String fromFreeTts(String phone) {
+    /**
+     * The common-set label of a phone in the CMU/ARPAbet family that FreeTTS, flite and festival's English
+     * voices use; fails, naming the engine, on a symbol the mapping does not know.
+     */
+    static String fromCmu(String phone, String engine) {
         String p = phone.toLowerCase(java.util.Locale.ROOT);
         if (p.equals("brth")) {
             return SILENCE;
         }
         String folded = FOLDS.getOrDefault(p, p);
         if (!COMMON.contains(folded)) {
-            throw new IllegalStateException("FreeTTS produced the phone '" + phone
+            throw new IllegalStateException(engine + " produced the phone '" + phone
                     + "', which has no mapping to the common phone set");
         }
         return folded;

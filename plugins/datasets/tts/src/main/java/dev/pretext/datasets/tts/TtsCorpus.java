@@ -1,6 +1,9 @@
 package dev.pretext.datasets.tts;
 
+import dev.pretext.api.audio.Waveform;
+import dev.pretext.api.data.PhoneSegment;
 import dev.pretext.api.data.Utterance;
+import dev.pretext.datasets.audio.Resampler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +19,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -25,7 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -41,13 +48,16 @@ import java.util.stream.Stream;
 public final class TtsCorpus {
     public static final String MANIFEST = Manifest.FILE;
     public static final String COMPLETE = "COMPLETE";
+    /** Who speaks: one line per speaker label with its engine, voice, talker and prosody. */
+    public static final String SPEAKERS = "speakers.tsv";
+    /** A folder users (and {@code pretext corpus synth}) may add inside a corpus: split manifests. */
+    public static final String SPLITS = "splits";
     /** Raise when the same settings would produce different audio or labels, so caches are not reused. */
     static final String GENERATOR = "pretext-tts/1";
 
     private static final long SALT_UTTERANCE = 0x7474735f75747431L;
     private static final long SALT_SPEAKER_ORDER = 0x7474735f73706b31L;
     private static final ConcurrentHashMap<Path, Object> FOLDER_LOCKS = new ConcurrentHashMap<>();
-    private static final Object VOICE_LOADING = new Object();
 
     private TtsCorpus() {
     }
@@ -96,6 +106,7 @@ public final class TtsCorpus {
                 long start = System.nanoTime();
                 Rendering rendering = render(config, work);
                 Manifest.write(work.resolve(MANIFEST), rendering.entries());
+                writeSpeakers(work.resolve(SPEAKERS), rendering);
                 Files.writeString(work.resolve(COMPLETE), key + "utterances=" + rendering.entries().size() + "\n",
                         StandardCharsets.UTF_8);
                 install(work, target, key);
@@ -116,7 +127,8 @@ public final class TtsCorpus {
                 + "minutes=" + config.minutes() + "\n"
                 + "speakers=" + config.speakers() + "\n"
                 + "seed=" + config.seed() + "\n"
-                + "keyword_share=" + config.keywordShare() + "\n";
+                + "keyword_share=" + config.keywordShare() + "\n"
+                + "engines=" + String.join(",", config.engines()) + "\n";
     }
 
     private static TtsConfig requireSeed(TtsConfig config) {
@@ -164,7 +176,8 @@ public final class TtsCorpus {
         try (Stream<Path> children = Files.list(dir)) {
             boolean ours = children.allMatch(p -> {
                 String name = p.getFileName().toString();
-                return name.equals(MANIFEST) || name.equals(COMPLETE) || name.equals("wav");
+                return name.equals(MANIFEST) || name.equals(COMPLETE) || name.equals("wav") || name.equals(SPEAKERS)
+                        || name.equals(SPLITS);
             });
             if (!ours) {
                 throw new IllegalArgumentException("dir " + dir + " holds files that are not a tts corpus;"
@@ -193,7 +206,28 @@ public final class TtsCorpus {
         }
     }
 
-    private record Rendering(List<Manifest.Entry> entries, int threads) {
+    private record Rendering(List<Manifest.Entry> entries, List<SpeakerVoice> speakers, int threads) {
+    }
+
+    private static void writeSpeakers(Path file, Rendering rendering) throws IOException {
+        Map<String, double[]> use = new HashMap<>(); // label -> utterances, seconds
+        for (Manifest.Entry e : rendering.entries()) {
+            double[] u = use.computeIfAbsent(e.speaker(), k -> new double[2]);
+            u[0]++;
+            u[1] += e.seconds();
+        }
+        StringBuilder sb = new StringBuilder(
+                "speaker\tengine\tvoice\tperson\tpitch_hz\tpitch_range_hz\tduration_stretch\tutterances\tseconds\n");
+        List<SpeakerVoice> sorted = new ArrayList<>(rendering.speakers());
+        sorted.sort(Comparator.comparing(SpeakerVoice::label));
+        for (SpeakerVoice v : sorted) {
+            double[] u = use.getOrDefault(v.label(), new double[2]);
+            sb.append(String.join("\t", v.label(), v.voice().engine(), v.voice().name(), v.voice().person(),
+                    Integer.toString(v.pitchHz()), Integer.toString(v.pitchRangeHz()),
+                    String.format(java.util.Locale.ROOT, "%.2f", v.durationStretch()), Integer.toString((int) u[0]),
+                    String.format(java.util.Locale.ROOT, "%.3f", u[1]))).append('\n');
+        }
+        Files.writeString(file, sb, StandardCharsets.UTF_8);
     }
 
     private record Planned(int index, String id, SpeakerVoice speaker, String kind, String text, double pitchHz,
@@ -203,7 +237,7 @@ public final class TtsCorpus {
         }
     }
 
-    private record Rendered(Planned plan, KevinSynthesizer.Synthesis synthesis) {
+    private record Rendered(Planned plan, Synthesis synthesis) {
     }
 
     /** Utterance {@code i} depends only on the settings and {@code i}, never on thread timing. */
@@ -234,32 +268,37 @@ public final class TtsCorpus {
     }
 
     private static Rendering render(TtsConfig config, Path work) throws IOException {
-        List<SpeakerVoice> speakers = Speakers.forSeed(config.seed(), config.speakers());
-        double targetSeconds = config.minutes() * 60;
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        Files.createDirectories(work.resolve("wav"));
-        LinkedBlockingQueue<KevinSynthesizer> idle = new LinkedBlockingQueue<>();
-        List<KevinSynthesizer> all = new ArrayList<>();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "tts-synthesis-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        Engines.check(config.engines());
+        int threads = config.threads();
+        Map<String, Engine> engines = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, new SynthesisThreads());
         Deque<Future<Rendered>> inFlight = new ArrayDeque<>();
         List<Manifest.Entry> entries = new ArrayList<>();
+        List<SpeakerVoice> speakers;
         try {
+            for (String name : config.engines()) {
+                engines.put(name, Engines.open(name, threads));
+            }
+            speakers = Speakers.forVoices(config.seed(), config.speakers(),
+                    Speakers.claim(List.copyOf(engines.values())));
+            // An engine may allow fewer calls at once than there are threads (espeak-ng's library: one).
+            Map<String, Semaphore> turns = new HashMap<>();
+            engines.forEach((name, engine) -> turns.put(name, new Semaphore(Math.min(threads, engine.maxParallel()))));
+            Files.createDirectories(work.resolve("wav"));
+            double targetSeconds = config.minutes() * 60;
             int next = 0;
             double total = 0;
             while (total < targetSeconds) {
                 while (inFlight.size() < 2 * threads) {
                     Planned plan = plan(config, speakers, next++);
-                    inFlight.add(pool.submit(() -> speak(plan, idle, all)));
+                    Engine engine = engines.get(plan.speaker().voice().engine());
+                    Semaphore turn = turns.get(engine.name());
+                    inFlight.add(pool.submit(() -> speak(engine, turn, plan)));
                 }
                 Rendered r = await(inFlight.poll());
                 Planned p = r.plan();
                 short[] samples = r.synthesis().samples();
-                Wav16.write(work.resolve(p.path()), samples, KevinSynthesizer.SAMPLE_RATE);
+                Wav16.write(work.resolve(p.path()), samples, Waveform.RATE);
                 entries.add(new Manifest.Entry(p.id(), p.path(), samples.length, p.speaker().label(), p.kind(),
                         p.text(), r.synthesis().phones()));
                 total += r.synthesis().seconds();
@@ -272,30 +311,54 @@ public final class TtsCorpus {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            synchronized (all) {
-                all.forEach(KevinSynthesizer::close);
-            }
+            engines.values().forEach(Engine::close);
         }
-        return new Rendering(entries, threads);
+        return new Rendering(entries, speakers, threads);
     }
 
-    /** Runs on a pool thread with a voice no other thread is using; voices are made on first need. */
-    private static Rendered speak(Planned plan, LinkedBlockingQueue<KevinSynthesizer> idle, List<KevinSynthesizer> all) {
-        KevinSynthesizer voice = idle.poll();
-        if (voice == null) {
-            synchronized (VOICE_LOADING) { // FreeTTS's load timers are shared statics
-                voice = new KevinSynthesizer();
-            }
-            synchronized (all) {
-                all.add(voice);
-            }
+    private static final class SynthesisThreads implements ThreadFactory {
+        private final AtomicInteger number = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "tts-synthesis-" + number.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
+    }
+
+    /** Runs on a pool thread; the result is at the corpus's rate. */
+    private static Rendered speak(Engine engine, Semaphore turn, Planned plan) throws IOException, InterruptedException {
+        Synthesis s;
+        turn.acquire();
         try {
-            return new Rendered(plan, voice.speak(plan.text(), plan.pitchHz(), plan.pitchRangeHz(),
-                    plan.durationStretch()));
+            s = engine.speak(plan.speaker().voice(), new Prosody(plan.pitchHz(), plan.pitchRangeHz(),
+                    plan.durationStretch()), plan.text());
         } finally {
-            idle.add(voice);
+            turn.release();
         }
+        return new Rendered(plan, toCorpusRate(s));
+    }
+
+    /** 16 kHz, as every dataset delivers; phone times stay, the last one snapped to the new length. */
+    static Synthesis toCorpusRate(Synthesis s) {
+        if (s.sampleRate() == Waveform.RATE) {
+            return s;
+        }
+        float[] x = new float[s.samples().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = s.samples()[i] / 32768f;
+        }
+        float[] y = Resampler.resample(x, s.sampleRate(), Waveform.RATE);
+        short[] pcm = new short[y.length];
+        for (int i = 0; i < y.length; i++) {
+            pcm[i] = (short) Math.max(-32768, Math.min(32767, Math.round(y[i] * 32768f)));
+        }
+        List<PhoneSegment> phones = new ArrayList<>(s.phones());
+        double seconds = pcm.length / (double) Waveform.RATE;
+        PhoneSegment last = phones.get(phones.size() - 1);
+        phones.set(phones.size() - 1, new PhoneSegment(last.phone(), Math.min(last.start(), seconds), seconds));
+        return new Synthesis(pcm, Waveform.RATE, List.copyOf(phones));
     }
 
     private static Rendered await(Future<Rendered> future) throws IOException {

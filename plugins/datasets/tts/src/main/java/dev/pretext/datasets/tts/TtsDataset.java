@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A corpus synthesised by FreeTTS on first use and cached on disk; see {@link TtsCorpus} for the layout.
+ * A corpus synthesised by FreeTTS, espeak-ng, flite or festival on first use and cached on disk; see {@link TtsCorpus} for the layout.
  * Every utterance has a speaker label, its text and a phone alignment in the common phone set. Keyword
  * utterances are the ones whose text is a single word.
  */
@@ -24,6 +24,7 @@ public final class TtsDataset implements Dataset {
     @Inject
     public TtsDataset(TtsConfig config, RunContext context) {
         this.config = config.withDefaultSeed(context.seed());
+        Engines.check(this.config.engines()); // a missing engine is a recipe mistake, found before training starts
         if (config.dir() == null) {
             this.dir = TtsCorpus.defaultDir(this.config, context.cacheDir());
         } else {

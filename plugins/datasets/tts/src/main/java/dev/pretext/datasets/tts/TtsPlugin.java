@@ -19,6 +19,6 @@ public final class TtsPlugin implements PluginFactory<TtsConfig, Dataset> {
 
     @Override
     public String description() {
-        return "synthetic speech from FreeTTS kevin16 with distinct speakers, keywords and phone alignments";
+        return "synthetic speech (FreeTTS in the JVM; espeak-ng, flite, festival) with distinct speakers, keywords, sentences and phone alignments";
     }
 }

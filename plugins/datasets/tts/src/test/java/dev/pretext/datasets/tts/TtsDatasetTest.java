@@ -96,7 +96,7 @@ class TtsDatasetTest {
     @Test
     void badSettingsAreRejectedWithTheKeyAndRange() {
         assertMessage("minutes must be in (0, 6000], got -1.0", () -> new TtsConfig(null, -1.0, null, null, null));
-        assertMessage("speakers must be in [1, 100], got 0", () -> new TtsConfig(null, null, 0, null, null));
+        assertMessage("speakers must be in [1, 1000], got 0", () -> new TtsConfig(null, null, 0, null, null));
         assertMessage("keyword_share must be in [0, 1], got 1.5", () -> new TtsConfig(null, null, null, null, 1.5));
         assertMessage("dir must be a folder path", () -> new TtsConfig(" ", null, null, null, null));
         TtsConfig defaults = TtsConfig.defaults();
