@@ -40,9 +40,10 @@ import java.util.stream.Stream;
  * Synthesises a corpus into a folder, or reuses the one already there. Usable without the platform, e.g.
  * from a CLI command: {@code TtsCorpus.synthesize(new TtsConfig(null, 5.0, 4, 42L, null), Path.of("corpus"))}.
  *
- * <p>Layout: {@code manifest.tsv} (see {@link #MANIFEST}), {@code wav/<id>.wav} (16-bit PCM mono 16 kHz) and
- * {@code COMPLETE}, written last, holding the settings the corpus was made with. A folder is reused only when
- * {@code COMPLETE} names the same settings and every file is present. A corpus is built in a sibling temporary
+ * <p>Layout: {@code manifest.tsv} (see {@link #MANIFEST}), {@code wav/<speaker>/<id>.wav} (16-bit PCM mono
+ * 16 kHz), {@code speakers.tsv} (see {@link #SPEAKERS}) and {@code COMPLETE}, written last, holding the settings
+ * the corpus was made with. A folder is reused only when {@code COMPLETE} names the same settings and every file
+ * is present. A corpus is built in a sibling temporary
  * folder and moved into place in one step, so readers never see half a corpus.
  */
 public final class TtsCorpus {
@@ -232,8 +233,9 @@ public final class TtsCorpus {
 
     private record Planned(int index, String id, SpeakerVoice speaker, String kind, String text, double pitchHz,
                            double pitchRangeHz, double durationStretch) {
+        /** One folder per speaker, so path-based tools (fairseq, the manifest dataset) can read the speaker. */
         String path() {
-            return "wav/" + id + ".wav";
+            return "wav/" + speaker.label() + "/" + id + ".wav";
         }
     }
 
@@ -298,7 +300,9 @@ public final class TtsCorpus {
                 Rendered r = await(inFlight.poll());
                 Planned p = r.plan();
                 short[] samples = r.synthesis().samples();
-                Wav16.write(work.resolve(p.path()), samples, Waveform.RATE);
+                Path wav = work.resolve(p.path());
+                Files.createDirectories(wav.getParent());
+                Wav16.write(wav, samples, Waveform.RATE);
                 entries.add(new Manifest.Entry(p.id(), p.path(), samples.length, p.speaker().label(), p.kind(),
                         p.text(), r.synthesis().phones()));
                 total += r.synthesis().seconds();
