@@ -147,6 +147,11 @@ public final class BatchLoader implements AutoCloseable {
         return busy == 0 ? 0 : builtUtterances.sum() / (busy / 1e9);
     }
 
+    /** The feature cache's counts for the batches prepared so far (prefetched ones included); null without one. */
+    public FeatureCache.Stats cacheStats() {
+        return pipeline.cache() == null ? null : pipeline.cacheStats();
+    }
+
     /** Total time the trainer has waited for data, in seconds. */
     public double waitSeconds() {
         return waitNanos / 1e9;

@@ -15,6 +15,8 @@ import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Turns a recipe's {@link ComponentRef} into a live component: resolves the plugin by type and version range,
@@ -47,6 +49,10 @@ public final class Composer {
         return ConfigBinder.bind(recipe, ref.path(), ref.config(), plugin.factory().configType());
     }
 
+    /**
+     * @param contract what the caller needs; {@code Object.class} takes any of the kind's
+     *                 {@link dev.pretext.api.PluginKind#contracts()} (augmentations: waveform or feature)
+     */
     public <T> Composed<T> create(ComponentRef ref, Class<T> contract, FeatureSpec features) {
         InstalledPlugin plugin = resolve(ref);
         Object config = bindConfig(ref, plugin);
@@ -63,9 +69,13 @@ public final class Composer {
                               FeatureSpec features) {
         PluginFactory factory = plugin.factory();
         Class<?> impl = factory.implementationType();
-        if (!contract.isAssignableFrom(impl)) {
+        if (!contract.isAssignableFrom(impl) || !ref.kind().accepts(impl)) {
+            List<Class<?>> kinds = ref.kind().contracts();
+            String wanted = !contract.isAssignableFrom(impl) ? contract.getName()
+                    : kinds.size() == 1 ? kinds.get(0).getName()
+                    : "exactly one of " + kinds.stream().map(Class::getName).collect(Collectors.joining(", "));
             throw new UserError("plugin " + plugin.describe() + " from bundle " + plugin.bundle() + " says it is a "
-                    + ref.kind().id() + " but " + impl.getName() + " does not implement " + contract.getName()
+                    + ref.kind().id() + " but " + impl.getName() + " does not implement " + wanted
                     + "; the bundle is broken, rebuild it against this pretext api");
         }
         try {

@@ -62,8 +62,16 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         }
     }
 
-    /** {@code train} feeds pre-training; {@code probe} (default: train) feeds the probes. */
-    public record Data(JsonNode train, JsonNode probe) {
+    /**
+     * {@code train} feeds pre-training; {@code probe} (default: train) feeds the probes.
+     *
+     * @param featureCache keep the frontend's features of whole, unaugmented utterances in the cache folder
+     *                     ({@code <cache>/features}) and reuse them; changes no number (default false)
+     */
+    public record Data(JsonNode train, JsonNode probe, Boolean featureCache) {
+        public Data {
+            featureCache = featureCache == null ? Boolean.FALSE : featureCache;
+        }
     }
 
     public record Optim(Double lr, Double warmup, String schedule, Double clip, Double weightDecay, Integer accumulate,

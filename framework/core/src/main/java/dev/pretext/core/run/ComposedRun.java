@@ -7,8 +7,11 @@ import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.data.Augmentation;
 import dev.pretext.api.data.Dataset;
+import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.api.model.LearnedFrontend;
+import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.DataSelection;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.api.model.Objective;
@@ -19,6 +22,7 @@ import dev.pretext.core.plugins.InstalledPlugin;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
 
 import java.util.ArrayList;
@@ -31,18 +35,23 @@ import java.util.Map;
  * plugin types and versions, every config key, and inputs such as data folders.
  */
 public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer composer, Composed<Dataset> train,
-                          Composed<Dataset> probeData, List<Composed<Augmentation>> augment,
+                          Composed<Dataset> probeData, List<Composed<Object>> augment,
                           Composed<Frontend> frontend, UpstreamModel model, Composed<Encoder> encoder,
                           Composed<Objective> objective, List<Composed<Probe>> probes) {
+
+    /** The one recipe key that cannot change a number: a run may be resumed with it changed. */
+    static final String CACHE_KEY = "feature_cache";
 
     public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
         Composer composer = new Composer(registry, loaded.source(), context);
         Composed<Dataset> train = composer.create(loaded.train(), Dataset.class, null);
         Composed<Dataset> probeData = loaded.probeData() == loaded.train() ? train
                 : composer.create(loaded.probeData(), Dataset.class, null);
-        List<Composed<Augmentation>> augment = new ArrayList<>();
-        loaded.augment().forEach(ref -> augment.add(composer.create(ref, Augmentation.class, null)));
+        // Each is an Augmentation (waveform) or a FeatureAugmentation; the composer checks it is exactly one.
+        List<Composed<Object>> augment = new ArrayList<>();
+        loaded.augment().forEach(ref -> augment.add(composer.create(ref, Object.class, null)));
         Composed<Frontend> frontend = composer.create(loaded.frontend(), Frontend.class, null);
+        checkAugmentations(loaded.source(), augment, frontend);
         FeatureSpec spec = frontend.instance().spec();
         // The body is built for what it sees: a learned frontend's output, or the loader's features.
         FeatureSpec bodyInput = UpstreamModel.bodyInput(frontend.instance());
@@ -54,8 +63,54 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
                 new UpstreamModel(frontend.instance(), encoder.instance()), encoder, objective, List.copyOf(probes));
     }
 
+    /** Feature augmentations need features made on the loader: a learned frontend makes its own in the graph. */
+    static void checkAugmentations(LocatedYaml source, List<Composed<Object>> augment, Composed<Frontend> frontend) {
+        if (!(frontend.instance() instanceof LearnedFrontend)) {
+            return;
+        }
+        for (Composed<Object> a : augment) {
+            if (a.instance() instanceof FeatureAugmentation) {
+                throw source.error(a.ref().path(), a.plugin().type() + " augments features, but frontend "
+                        + frontend.plugin().type() + " learns its features inside the network, where no augmentation "
+                        + "reaches", "remove " + a.ref().path() + ", or use a frontend that computes features on the "
+                        + "loader, such as fbank");
+            }
+        }
+    }
+
     public Recipe recipe() {
         return loaded.recipe();
+    }
+
+    /** The recipe's waveform augmentations, in recipe order. */
+    public List<Augmentation> waveformAugmentations() {
+        return augment.stream().map(Composed::instance).filter(a -> a instanceof Augmentation)
+                .map(a -> (Augmentation) a).toList();
+    }
+
+    /** The recipe's feature augmentations, in recipe order. */
+    public List<FeatureAugmentation> featureAugmentations() {
+        return augment.stream().map(Composed::instance).filter(a -> a instanceof FeatureAugmentation)
+                .map(a -> (FeatureAugmentation) a).toList();
+    }
+
+    /** The augmentations in the order the loader applies them: waveform ones, then feature ones. */
+    public List<Composed<Object>> augmentationsInOrder() {
+        List<Composed<Object>> ordered = new ArrayList<>();
+        augment.stream().filter(a -> a.instance() instanceof Augmentation).forEach(ordered::add);
+        augment.stream().filter(a -> a.instance() instanceof FeatureAugmentation).forEach(ordered::add);
+        return ordered;
+    }
+
+    /** The frontend as feature cache keys know it: type, bundle, version and full config. */
+    public String frontendIdentity() {
+        InstalledPlugin p = frontend.plugin();
+        return FeatureCache.identity(p.type(), p.bundle(), p.version().toString(), frontend.config());
+    }
+
+    /** The feature cache under the run's cache folder when the recipe asks for one, else null. */
+    public FeatureCache featureCache() {
+        return recipe().data().featureCache() ? FeatureCache.open(context.cacheDir(), frontendIdentity()) : null;
     }
 
     /** A fresh network of the same plugins and configs (parameters not yet created). */
@@ -95,6 +150,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         if (probeData != train) {
             data.set("probe", component(probeData));
         }
+        data.put(CACHE_KEY, r.data().featureCache());
         ArrayNode aug = root.putArray("augment");
         augment.forEach(a -> aug.add(component(a)));
         root.set("frontend", component(frontend));

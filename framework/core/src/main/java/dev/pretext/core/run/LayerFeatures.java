@@ -63,8 +63,8 @@ public final class LayerFeatures implements FrameFeatures, AutoCloseable {
                 throw new UserError("cannot read " + runDir.resolve("feature_stats.json") + ": " + e.getMessage());
             }
         }
-        this.pipeline = new FeaturePipeline(audio, List.of(), composed.frontend().instance(), Double.MAX_VALUE, seed,
-                stats);
+        this.pipeline = new FeaturePipeline(audio, List.of(), List.of(), composed.frontend().instance(),
+                Double.MAX_VALUE, seed, stats, composed.featureCache());
         this.layer = layer;
         this.run = runDir.getFileName().toString();
     }

@@ -78,8 +78,8 @@ public final class ProbeRun {
         }
         FeatureStats stats = loadStats(runDir, loaded);
         List<Utterance> probeUtterances = TrainingRun.list(run.probeData(), seed, console, null);
-        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
-                Double.MAX_VALUE, seed, stats);
+        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), List.of(),
+                run.frontend().instance(), Double.MAX_VALUE, seed, stats, run.featureCache());
         ProbeRunner runner = new ProbeRunner(probeUtterances, clean, loaded.probing().testShare(), seed, console);
         Map<String, Probe> probes = new LinkedHashMap<>();
         for (Composed<Probe> p : run.probes()) {

@@ -44,7 +44,8 @@ public final class Report {
             List<String> described = new java.util.ArrayList<>();
             for (Object m : mix) {
                 Map<String, Object> a = (Map<String, Object>) m;
-                described.add(a.get("type") + " " + a.get("config"));
+                described.add(a.get("type") + ("features".equals(a.get("applies_to")) ? " (features) " : " ")
+                        + a.get("config"));
             }
             row(md, "augmentation", String.join("; ", described));
         }
@@ -52,6 +53,12 @@ public final class Report {
                         + "prepares %.0fx real time", outcome.dataWaitSeconds(),
                 s.trainSeconds() > 0 ? 100 * outcome.dataWaitSeconds() / s.trainSeconds() : 0,
                 outcome.loaderRealTimePerThread()));
+        if (outcome.featureCache() != null) {
+            var c = outcome.featureCache();
+            row(md, "feature cache", String.format(Locale.ROOT, "%d hits, %d misses (%.0f%% served from disk), %d "
+                            + "bypassed (cropped or augmented audio), %d damaged files recomputed, %d not written",
+                    c.hits(), c.misses(), 100 * c.hitShare(), c.bypassed(), c.damaged(), c.writeFailures()));
+        }
         md.append("\n## Compute by component (training FLOPs)\n\n| component | FLOPs | share |\n|---|---|---|\n");
         double total = Math.max(1e-30, s.flops());
         for (var e : new TreeMap<>(s.flopsByComponent()).entrySet()) {

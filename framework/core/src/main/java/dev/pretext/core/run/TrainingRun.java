@@ -3,13 +3,16 @@ package dev.pretext.core.run;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.api.RunContext;
-import dev.pretext.api.data.Augmentation;
+import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.Probe;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.DataSelection;
+import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
@@ -19,6 +22,7 @@ import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.train.Trainer;
 
@@ -84,10 +88,14 @@ public final class TrainingRun {
         console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
                 run.objective().plugin().type()));
-        List<Augmentation> augs = run.augment().stream().map(Composed::instance).toList();
-        FeatureStats stats = featureStats(run, trainUtterances, runDir, options.resume(), console);
-        FeaturePipeline trainPipeline = new FeaturePipeline(run.train().instance(), augs, run.frontend().instance(),
-                r.batch().maxUtteranceSeconds(), r.seed(), stats);
+        FeatureCache cache = run.featureCache();
+        if (cache != null) {
+            console.line("feature cache: " + cache.dir());
+        }
+        FeatureStats stats = featureStats(run, trainUtterances, runDir, options.resume(), cache, console);
+        FeaturePipeline trainPipeline = new FeaturePipeline(run.train().instance(), run.waveformAugmentations(),
+                run.featureAugmentations(), run.frontend().instance(), r.batch().maxUtteranceSeconds(), r.seed(),
+                stats, cache);
         BatchPlanner planner = new BatchPlanner(trainUtterances, r.batch().seconds(), r.batch().maxUtteranceSeconds(),
                 r.seed());
 
@@ -110,6 +118,17 @@ public final class TrainingRun {
             training.put("loader_threads", r.batch().loaderThreads());
             training.put("loader_x_realtime_per_thread", outcome.loaderRealTimePerThread());
             training.put("loader_utterances_per_thread_second", outcome.loaderUtterancesPerThreadSecond());
+            if (outcome.featureCache() != null) {
+                FeatureCache.Stats c = outcome.featureCache();
+                Map<String, Object> cached = new LinkedHashMap<>();
+                cached.put("folder", cache.dir().toString());
+                cached.put("hits", c.hits());
+                cached.put("misses", c.misses());
+                cached.put("bypassed", c.bypassed());
+                cached.put("damaged", c.damaged());
+                cached.put("write_failures", c.writeFailures());
+                training.put("feature_cache", cached);
+            }
             training.put("final_loss", outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
@@ -121,10 +140,13 @@ public final class TrainingRun {
             data.put("epochs", unique > 0 ? outcome.state().audioSeconds() / unique : 0);
             data.put("padding_share", outcome.state().paddedSeconds() > 0
                     ? 1 - outcome.state().audioSeconds() / outcome.state().paddedSeconds() : 0);
-            // The augmentation mix as configured (types, probabilities and ranges), in the order applied.
-            data.put("augmentations", run.augment().stream().map(a -> {
+            // The augmentation mix as configured (types, probabilities and ranges), in the order applied:
+            // waveform ones, then feature ones.
+            data.put("augmentations", run.augmentationsInOrder().stream().map(a -> {
                 Map<String, Object> mix = new LinkedHashMap<>();
                 mix.put("type", a.plugin().type());
+                mix.put("applies_to", a.instance() instanceof FeatureAugmentation ? "features" : "waveform");
+                mix.put("slot", a.ref().path());
                 mix.put("config", ConfigBinder.MAPPER.convertValue(a.config(), Map.class));
                 return mix;
             }).toList());
@@ -133,7 +155,7 @@ public final class TrainingRun {
 
             ProbeTable table = null;
             if (!run.probes().isEmpty()) {
-                table = probe(run, probeUtterances, model, stats, manager, console);
+                table = probe(run, probeUtterances, model, stats, cache, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
@@ -143,11 +165,11 @@ public final class TrainingRun {
 
     /** Probes the trained encoder and the recipe's baselines on the probe data. */
     static ProbeTable probe(ComposedRun run, List<Utterance> probeUtterances, UpstreamModel trained,
-                            FeatureStats stats, NDManager manager, Console console) {
+                            FeatureStats stats, FeatureCache cache, NDManager manager, Console console) {
         Recipe r = run.recipe();
         Recipe.Probes probing = run.loaded().probing();
-        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), run.frontend().instance(),
-                Double.MAX_VALUE, r.seed(), stats);
+        FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), List.of(),
+                run.frontend().instance(), Double.MAX_VALUE, r.seed(), stats, cache);
         ProbeRunner runner = new ProbeRunner(probeUtterances, clean, probing.testShare(), r.seed(), console);
         List<ProbeRunner.Upstream> upstreams = new ArrayList<>();
         if (probing.baselines().contains("features")) {
@@ -172,7 +194,7 @@ public final class TrainingRun {
      * run folder and read back on resume, so a resumed run normalises exactly as it started.
      */
     static FeatureStats featureStats(ComposedRun run, List<Utterance> train, Path runDir, boolean resume,
-                                     Console console) {
+                                     FeatureCache cache, Console console) {
         Recipe.FeatureNorm norm = run.recipe().featureNorm();
         if (norm.mode().equals("none")) {
             return null;
@@ -185,8 +207,8 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UserError("cannot read " + file + " (" + e.getMessage() + "); delete it to recompute it");
         }
-        FeaturePipeline raw = new FeaturePipeline(run.train().instance(), List.of(), run.frontend().instance(),
-                Double.MAX_VALUE, run.recipe().seed(), null);
+        FeaturePipeline raw = new FeaturePipeline(run.train().instance(), List.of(), List.of(),
+                run.frontend().instance(), Double.MAX_VALUE, run.recipe().seed(), null, cache);
         long t0 = System.nanoTime();
         FeatureStats stats = FeatureStats.estimate(train, raw::raw, norm.utterances(), run.recipe().seed());
         console.line(String.format(Locale.ROOT, "feature statistics from %d utterances (%d frames) in %.1fs",
@@ -232,6 +254,11 @@ public final class TrainingRun {
         if (resume && Files.exists(file)) {
             try {
                 String recorded = Files.readString(file);
+                if (!recorded.equals(yaml) && sameExceptCache(recorded, yaml)) {
+                    // Only data.feature_cache changed, which changes no number: record the recipe as it is now.
+                    Json.writeAtomically(file, yaml);
+                    return;
+                }
                 if (!recorded.equals(yaml)) {
                     throw new UserError("cannot resume " + runDir + ": the recipe differs from the one the run was "
                             + "started with (" + firstDifference(recorded, yaml) + "); resume with the same recipe, "
@@ -243,6 +270,22 @@ public final class TrainingRun {
             }
         }
         Json.writeAtomically(file, yaml);
+    }
+
+    /** Whether two resolved recipes differ at most in {@code data.feature_cache}. */
+    static boolean sameExceptCache(String recordedYaml, String currentYaml) {
+        try {
+            JsonNode a = LocatedYaml.read(Path.of("recipe.yaml"), recordedYaml).root();
+            JsonNode b = LocatedYaml.read(Path.of("recipe.yaml"), currentYaml).root();
+            for (JsonNode n : List.of(a, b)) {
+                if (n.get("data") instanceof ObjectNode data) {
+                    data.remove(ComposedRun.CACHE_KEY);
+                }
+            }
+            return a.equals(b);
+        } catch (UserError e) {
+            return false;
+        }
     }
 
     private static String firstDifference(String a, String b) {

@@ -17,6 +17,7 @@ import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchLoader;
 import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.HostBatch;
 import dev.pretext.core.model.UpstreamModel;
@@ -47,9 +48,14 @@ public final class Trainer {
                         FeaturePipeline pipeline, Recipe recipe, Path runDir, Console console) {
     }
 
-    /** How a run ended. */
+    /**
+     * How a run ended.
+     *
+     * @param featureCache what the loader's feature cache served since this (re)start; null without a cache
+     */
     public record Outcome(TrainingState state, String stopReason, Path checkpoint, double dataWaitSeconds,
-                          double lastLoss, double loaderRealTimePerThread, double loaderUtterancesPerThreadSecond) {
+                          double lastLoss, double loaderRealTimePerThread, double loaderUtterancesPerThreadSecond,
+                          FeatureCache.Stats featureCache) {
     }
 
     private final Setup setup;
@@ -214,6 +220,13 @@ public final class Trainer {
                 record.put("step_seconds", seconds);
                 record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
                 record.put("loader_x_realtime_per_thread", loader.realTimePerThread());
+                FeatureCache.Stats cache = loader.cacheStats();
+                if (cache != null) {
+                    // Cumulative since the (re)start, prefetched batches included.
+                    record.put("feature_cache_hits", cache.hits());
+                    record.put("feature_cache_misses", cache.misses());
+                    record.put("feature_cache_bypassed", cache.bypassed());
+                }
                 objectiveMetrics.forEach(record::put);
                 metrics.write(record);
 
@@ -237,7 +250,7 @@ public final class Trainer {
             setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
                     budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
             return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
-                    loader.realTimePerThread(), loader.utterancesPerThreadSecond());
+                    loader.realTimePerThread(), loader.utterancesPerThreadSecond(), loader.cacheStats());
         }
     }
 

@@ -5,7 +5,10 @@ import dev.pretext.api.PluginFactory;
 import dev.pretext.api.PluginKind;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.Waveform;
+import dev.pretext.api.audio.Features;
 import dev.pretext.api.data.Augmentation;
+import dev.pretext.api.data.FeatureAugmentation;
+import dev.pretext.core.UserError;
 import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.RecipeError;
@@ -61,6 +64,78 @@ class ComposerTest {
         @Override
         public Class<Scale> implementationType() {
             return Scale.class;
+        }
+    }
+
+    /** A broken plugin: one implementation claiming both kinds of augmentation. */
+    public static final class Both implements Augmentation, FeatureAugmentation {
+        @Inject
+        public Both() {
+        }
+
+        @Override
+        public Waveform apply(Waveform input, RandomGenerator rng) {
+            return input;
+        }
+
+        @Override
+        public Features apply(Features input, RandomGenerator rng) {
+            return input;
+        }
+    }
+
+    public static final class Masker implements FeatureAugmentation {
+        @Inject
+        public Masker() {
+        }
+
+        @Override
+        public Features apply(Features input, RandomGenerator rng) {
+            return input;
+        }
+    }
+
+    public record NoConfig() {
+    }
+
+    static PluginFactory<NoConfig, Object> factory(Class<?> impl) {
+        return new PluginFactory<>() {
+            @Override
+            public Class<NoConfig> configType() {
+                return NoConfig.class;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Class<? extends Object> implementationType() {
+                return impl;
+            }
+        };
+    }
+
+    @Test
+    void anAugmentationIsWaveformOrFeatureExactlyOnce() {
+        PluginRegistry mixed = () -> List.of(
+                new InstalledPlugin(PluginKind.AUGMENTATION, "mask", new Version(1, 0, 0), "m", "file:/m.jar",
+                        factory(Masker.class)),
+                new InstalledPlugin(PluginKind.AUGMENTATION, "both", new Version(1, 0, 0), "x", "file:/x.jar",
+                        factory(Both.class)),
+                new InstalledPlugin(PluginKind.AUGMENTATION, "none", new Version(1, 0, 0), "y", "file:/y.jar",
+                        factory(String.class)));
+        LocatedYaml mask = LocatedYaml.read(Path.of("r.yaml"), "augment:\n  - mask\n");
+        Object built = new Composer(mixed, mask, context).create(ref(mask), Object.class, null).instance();
+        assertTrue(built instanceof Masker);
+        // Asked for a waveform augmentation specifically, a feature one does not do.
+        UserError wrong = assertThrows(UserError.class,
+                () -> new Composer(mixed, mask, context).create(ref(mask), Augmentation.class, null));
+        assertTrue(wrong.getMessage().contains("does not implement dev.pretext.api.data.Augmentation"),
+                wrong.getMessage());
+        for (String type : List.of("both", "none")) {
+            LocatedYaml yaml = LocatedYaml.read(Path.of("r.yaml"), "augment:\n  - " + type + "\n");
+            UserError e = assertThrows(UserError.class,
+                    () -> new Composer(mixed, yaml, context).create(ref(yaml), Object.class, null));
+            assertTrue(e.getMessage().contains("does not implement exactly one of dev.pretext.api.data.Augmentation, "
+                    + "dev.pretext.api.data.FeatureAugmentation; the bundle is broken"), e.getMessage());
         }
     }
 

@@ -74,6 +74,16 @@ class LoadedRecipeTest {
     }
 
     @Test
+    void theFeatureCacheIsOffUnlessAskedForAndTakesOnlyTrueOrFalse() {
+        assertEquals(false, LoadedRecipe.parse(FILE, GOOD).recipe().data().featureCache());
+        String on = GOOD.replace("  train: {type: tts, minutes: 3}\n", "  train: {type: tts, minutes: 3}\n  feature_cache: true\n");
+        assertEquals(true, LoadedRecipe.parse(FILE, on).recipe().data().featureCache());
+        RecipeError path = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, on.replace("feature_cache: true", "feature_cache: /fast/disk")));
+        assertEquals("r.yaml:6: data.feature_cache: expected true or false, found string", path.getMessage());
+    }
+
+    @Test
     void missingSectionsSayWhatToAdd() {
         RecipeError e = assertThrows(RecipeError.class,
                 () -> LoadedRecipe.parse(FILE, GOOD.replace("objective: {type: mam}\n", "")));

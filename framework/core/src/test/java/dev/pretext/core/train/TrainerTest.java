@@ -24,6 +24,7 @@ import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
@@ -41,6 +42,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -204,6 +207,11 @@ class TrainerTest {
 
     private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder,
                                   Objective objective, boolean resume) {
+        return train(budget, runDir, manager, encoder, objective, resume, null);
+    }
+
+    private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder,
+                                  Objective objective, boolean resume, FeatureCache cache) {
         Recipe recipe = LoadedRecipe.parse(Path.of("t.yaml"), """
                 name: t
                 seed: 5
@@ -217,7 +225,7 @@ class TrainerTest {
                 """.formatted(budget)).recipe();
         Tones tones = new Tones();
         BandEnergies frontend = new BandEnergies();
-        FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), frontend, 0.5, 5, null);
+        FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), List.of(), frontend, 0.5, 5, null, cache);
         BatchPlanner planner = new BatchPlanner(tones.utterances(), 2, 0.5, 5);
         Trainer trainer = new Trainer(new Trainer.Setup(new UpstreamModel(frontend, encoder), objective,
                 planner, pipeline, recipe, runDir, Console.quiet()));
@@ -302,6 +310,39 @@ class TrainerTest {
             train("{steps: 12}", dir.resolve("b"), manager, b);
             assertArrayEquals(a.linear.getParameters().valueAt(0).getArray().toFloatArray(),
                     b.linear.getParameters().valueAt(0).getArray().toFloatArray());
+        }
+    }
+
+    @Test
+    void theFeatureCacheChangesNoNumberAndItsCountsReachTheMetrics() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LinearEncoder plain = new LinearEncoder();
+            Trainer.Outcome off = train("{steps: 12}", dir.resolve("off"), manager, plain, new Reconstruction(), false);
+            assertNull(off.featureCache());
+            assertFalse(Files.readString(dir.resolve("off/metrics.jsonl")).contains("feature_cache"));
+
+            FeatureCache cache = FeatureCache.open(dir.resolve("cache"), "band energies");
+            LinearEncoder cold = new LinearEncoder();
+            Trainer.Outcome first = train("{steps: 12}", dir.resolve("cold"), manager, cold, new Reconstruction(),
+                    false, cache);
+            LinearEncoder warm = new LinearEncoder();
+            Trainer.Outcome second = train("{steps: 12}", dir.resolve("warm"), manager, warm, new Reconstruction(),
+                    false, cache);
+            for (LinearEncoder cached : List.of(cold, warm)) {
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(plain.linear.getParameters().valueAt(i).getArray().toFloatArray(),
+                            cached.linear.getParameters().valueAt(i).getArray().toFloatArray());
+                }
+            }
+            assertEquals(off.lastLoss(), second.lastLoss());
+            assertTrue(first.featureCache().misses() > 0, first.featureCache().toString());
+            FeatureCache.Stats s = second.featureCache();
+            // Utterances of 0.55 and 0.6 s are cropped to 0.5 s: computed every time, never cached.
+            assertTrue(s.hits() > 0 && s.bypassed() > 0, s.toString());
+            List<String> lines = Files.readAllLines(dir.resolve("warm/metrics.jsonl"));
+            var last = dev.pretext.core.run.Json.MAPPER.readTree(lines.get(lines.size() - 1));
+            assertTrue(last.get("feature_cache_hits").asLong() > 0, last.toString());
+            assertTrue(last.has("feature_cache_misses") && last.has("feature_cache_bypassed"), last.toString());
         }
     }
 
