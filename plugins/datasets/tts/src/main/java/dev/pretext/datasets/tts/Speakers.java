@@ -23,7 +23,8 @@ final class Speakers {
      * {@code count} speakers shared out evenly among the engines (the first engines get one more when it does
      * not divide), and within an engine round-robin over its voices. The speakers of one voice have mean
      * pitches evenly spread over the voice's natural range, so every label is a distinct, audible identity;
-     * pitch ranges (6-20% of the pitch) and speaking rates (0.85-1.2) are seeded. The list is in seeded order.
+     * pitch ranges (6-20% of the pitch) and speaking rates (0.85-1.2) are seeded. A voice whose pitch cannot be
+     * moved (flite's rms, festival's HTS slt) spreads its speakers' rates evenly instead. The list is in seeded order.
      *
      * @param voicesPerEngine each engine's voices, engines in preference order, a talker already claimed by
      *                        an earlier engine left out (see {@link #claim})
@@ -39,20 +40,26 @@ final class Speakers {
             for (int v = 0; v < voices.size(); v++) {
                 EngineVoice voice = voices.get(v);
                 int k = share / voices.size() + (v < share % voices.size() ? 1 : 0);
+                // A voice whose engine cannot move its pitch (lowHz = highHz) tells its speakers apart by rate.
+                boolean byRate = voice.highHz() - voice.lowHz() < k;
                 for (int i = 0; i < k; i++) {
                     int pitch = (int) Math.round(voice.lowHz() + (voice.highHz() - voice.lowHz()) * (i + 0.5) / k);
                     // Pitch range proportional to pitch keeps the intonation natural at both ends.
                     int range = (int) Math.round(pitch * (0.06 + 0.14 * rng.nextDouble()));
                     double stretch = Math.round((0.85 + 0.35 * rng.nextDouble()) * 100) / 100.0;
+                    if (byRate && k > 1) {
+                        stretch = Math.round((0.85 + 0.35 * (i + 0.5) / k) * 100) / 100.0;
+                    }
                     speakers.add(new SpeakerVoice(voice, pitch, range, stretch));
                 }
             }
         }
         Set<String> labels = new HashSet<>();
         for (SpeakerVoice s : speakers) {
-            if (!labels.add(s.label()) || !labels.add("pitch:" + s.voice().person() + ":" + s.pitchHz())) {
+            String identity = "talker:" + s.voice().person() + ":" + s.pitchHz() + ":" + s.durationStretch();
+            if (!labels.add(s.label()) || !labels.add(identity)) {
                 throw new IllegalArgumentException(count + " speakers are more than these engines can make distinct"
-                        + " (two would share a voice and a pitch); ask for fewer speakers or add engines");
+                        + " (two would share a voice, a pitch and a rate); ask for fewer speakers or add engines");
             }
         }
         for (int i = speakers.size() - 1; i > 0; i--) {

@@ -79,10 +79,23 @@ class SpeakersTest {
 
     @Test
     void tooManySpeakersForTheVoicesIsRefusedWithAWayOut() {
-        Engine narrow = new Voices("narrow", List.of(new EngineVoice("narrow", "v", "narrow-v", 100, 103)));
+        // One fixed-pitch voice: rates in steps of 0.01 over [0.85, 1.2] cannot keep 60 speakers apart.
+        Engine narrow = new Voices("narrow", List.of(new EngineVoice("narrow", "v", "narrow-v", 100, 100)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Speakers.forVoices(1, 9, Speakers.claim(List.of(narrow))));
+                () -> Speakers.forVoices(1, 60, Speakers.claim(List.of(narrow))));
         assertTrue(e.getMessage().contains("ask for fewer speakers or add engines"), e.getMessage());
+    }
+
+    @Test
+    void aVoiceWithAFixedPitchSpreadsItsSpeakersRates() {
+        Engine fixed = new Voices("fixed", List.of(new EngineVoice("fixed", "rms", "rms", 100, 100)));
+        List<SpeakerVoice> speakers = Speakers.forVoices(2, 5, Speakers.claim(List.of(fixed)));
+        Set<Double> rates = new HashSet<>();
+        for (SpeakerVoice s : speakers) {
+            assertEquals(100, s.pitchHz());
+            rates.add(s.durationStretch());
+        }
+        assertEquals(Set.of(0.89, 0.96, 1.02, 1.10, 1.17), rates);
     }
 
     @Test
