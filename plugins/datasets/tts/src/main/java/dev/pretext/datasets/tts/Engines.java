@@ -22,8 +22,8 @@ final class Engines {
     static {
         KINDS.put(FreeTtsEngine.NAME, new Kind(Optional::empty, FreeTtsEngine::new));
         // espeak: KINDS.put(EspeakEngine.NAME, new Kind(EspeakEngine::missing, EspeakEngine::new));
-        // flite: KINDS.put(FliteEngine.NAME, new Kind(FliteEngine::missing, FliteEngine::new));
-        // festival: KINDS.put(FestivalEngine.NAME, new Kind(FestivalEngine::missing, FestivalEngine::new));
+        KINDS.put(FliteEngine.NAME, new Kind(FliteEngine::missing, FliteEngine::new));
+        KINDS.put(FestivalEngine.NAME, new Kind(FestivalEngine::missing, FestivalEngine::new));
     }
 
     private Engines() {
