@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.api.audio.Waveform;
-import dev.pretext.api.data.Utterance;
-import dev.pretext.api.model.Frontend;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.run.ComposedRun;
 import dev.pretext.core.run.Console;
@@ -24,10 +21,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One command, one table: fbank speed (x real time on one core), the quickstart model's training step,
- * and the FLOP/s it achieves as a share of a matrix-multiply peak measured in the same run.
+ * One command, two tables. The model: a matrix-multiply peak, the quickstart model's training step and the
+ * FLOP/s it achieves as a share of that peak. The data ({@link DataBench}): decoding, the frontend, each
+ * augmentation and the loader in x real time per core, and the share of training time the trainer waits for
+ * data. Arguments: {@code [data] [STEPS] [--plugins DIR]}; {@code data} runs only the data table (its training
+ * run, for the wait, is {@value #DATA_STEPS} steps unless STEPS says otherwise); {@code --plugins} takes the
+ * bundles from another folder than the distribution's (e.g. one with a bundle under development added).
  */
 public final class Bench {
+    private static final int STEPS = 30;
+    private static final int DATA_STEPS = 20;
+
     private Bench() {
     }
 
@@ -38,38 +42,36 @@ public final class Bench {
             PeerBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path dist = Path.of(System.getProperty("pretext.dist"));
+        Path plugins = dist.resolve("plugins");
+        List<String> rest = new ArrayList<>(List.of(args));
+        int flag = rest.indexOf("--plugins");
+        if (flag >= 0) {
+            if (flag + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--plugins needs a folder");
+            }
+            plugins = Path.of(rest.remove(flag + 1));
+            rest.remove(flag);
+        }
+        boolean dataOnly = rest.remove("data");
+        int steps = rest.isEmpty() ? (dataOnly ? DATA_STEPS : STEPS) : Integer.parseInt(rest.get(0));
         Path work = Files.createTempDirectory("pretext-bench-");
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "pretext");
-        List<String[]> rows = new ArrayList<>();
-        try (Host host = Host.start(dist.resolve("system"), dist.resolve("plugins"))) {
-            double peak = matmulPeak(2048);
-            rows.add(new String[]{"matmul 2048x2048 fp32 (peak)", String.format(Locale.ROOT, "%.1f GFLOP/s", peak / 1e9)});
-
+        List<String[]> model = new ArrayList<>();
+        List<String[]> data = new ArrayList<>();
+        try (Host host = Host.start(dist.resolve("system"), plugins)) {
+            double peak = 0;
+            if (!dataOnly) {
+                peak = matmulPeak(2048);
+                model.add(new String[]{"matmul 2048x2048 fp32 (peak)", String.format(Locale.ROOT, "%.1f GFLOP/s",
+                        peak / 1e9)});
+            }
             String text = quickstartRecipe();
             LoadedRecipe quick = LoadedRecipe.parse(Path.of("quickstart.yaml"), text);
             ComposedRun composed = TrainingRun.check(quick, host.registry(), work.resolve("check"), cache);
-            Frontend fbank = composed.frontend().instance();
-            List<Utterance> utts = composed.train().instance().utterances();
-            List<Waveform> audio = new ArrayList<>();
-            double seconds = 0;
-            for (Utterance u : utts.subList(0, Math.min(60, utts.size()))) {
-                Waveform w = composed.train().instance().audio(u);
-                audio.add(w);
-                seconds += w.seconds();
+            for (DataBench.Row r : DataBench.run(host.registry(), composed, work.resolve("data"))) {
+                data.add(new String[]{r.stage(), r.plugin(), r.result(), r.notes()});
             }
-            double[] times = new double[5];
-            for (int rep = 0; rep < times.length; rep++) {
-                long t0 = System.nanoTime();
-                for (Waveform w : audio) {
-                    fbank.extract(w);
-                }
-                times[rep] = (System.nanoTime() - t0) / 1e9;
-            }
-            Arrays.sort(times);
-            rows.add(new String[]{"fbank 80-bin, 1 thread", String.format(Locale.ROOT, "%.0fx real time (%.1f s audio)",
-                    seconds / times[times.length / 2], seconds)});
 
             // The quickstart's model and data, a step budget, no probes.
             String stepRecipe = text.replaceAll("(?m)^budget:.*$", "budget: {steps: " + steps + "}")
@@ -77,24 +79,26 @@ public final class Bench {
             LoadedRecipe bench = LoadedRecipe.parse(Path.of("bench.yaml"), stepRecipe);
             TrainingRun.Result result = TrainingRun.execute(bench, host.registry(),
                     new TrainingRun.Options(work.resolve("run"), cache, false, true, null), Console.quiet());
-            List<JsonNode> metrics = new ArrayList<>();
-            for (String line : Files.readAllLines(result.runDir().resolve("metrics.jsonl"))) {
-                metrics.add(Json.COMPACT.readTree(line));
+            DataBench.Row wait = DataBench.trainerWait(result, bench.recipe());
+            data.add(new String[]{wait.stage(), wait.plugin(), wait.result(), wait.notes()});
+            if (!dataOnly) {
+                List<JsonNode> metrics = new ArrayList<>();
+                for (String line : Files.readAllLines(result.runDir().resolve("metrics.jsonl"))) {
+                    metrics.add(Json.COMPACT.readTree(line));
+                }
+                List<JsonNode> warm = metrics.subList(Math.min(5, metrics.size() - 1), metrics.size());
+                double[] stepTimes = warm.stream().mapToDouble(m -> m.get("step_seconds").asDouble()).sorted()
+                        .toArray();
+                double median = stepTimes[stepTimes.length / 2];
+                double flops = warm.stream().mapToDouble(m -> m.get("flops_step").asDouble()).sum();
+                double time = warm.stream().mapToDouble(m -> m.get("step_seconds").asDouble()).sum();
+                double rowsPerStep = warm.stream().mapToDouble(m -> m.get("rows").asDouble()).average().orElse(0);
+                double pad = warm.stream().mapToDouble(m -> m.get("padding_share").asDouble()).average().orElse(0);
+                model.add(new String[]{"quickstart step (6x192, batch 40 s)", String.format(Locale.ROOT,
+                        "%.0f ms median (%.1f utterances, %.1f%% padding)", median * 1000, rowsPerStep, 100 * pad)});
+                model.add(new String[]{"quickstart training FLOP/s", String.format(Locale.ROOT,
+                        "%.1f GFLOP/s = %.0f%% of matmul peak", flops / time / 1e9, 100 * flops / time / peak)});
             }
-            List<JsonNode> warm = metrics.subList(Math.min(5, metrics.size() - 1), metrics.size());
-            double[] stepTimes = warm.stream().mapToDouble(m -> m.get("step_seconds").asDouble()).sorted().toArray();
-            double median = stepTimes[stepTimes.length / 2];
-            double flops = warm.stream().mapToDouble(m -> m.get("flops_step").asDouble()).sum();
-            double time = warm.stream().mapToDouble(m -> m.get("step_seconds").asDouble()).sum();
-            double wait = warm.stream().mapToDouble(m -> m.get("data_wait_seconds").asDouble()).sum();
-            double rowsPerStep = warm.stream().mapToDouble(m -> m.get("rows").asDouble()).average().orElse(0);
-            double pad = warm.stream().mapToDouble(m -> m.get("padding_share").asDouble()).average().orElse(0);
-            rows.add(new String[]{"quickstart step (6x192, batch 40 s)", String.format(Locale.ROOT,
-                    "%.0f ms median (%.1f utterances, %.1f%% padding)", median * 1000, rowsPerStep, 100 * pad)});
-            rows.add(new String[]{"quickstart training FLOP/s", String.format(Locale.ROOT, "%.1f GFLOP/s = %.0f%% of matmul peak",
-                    flops / time / 1e9, 100 * flops / time / peak)});
-            rows.add(new String[]{"trainer waiting for data", String.format(Locale.ROOT, "%.1f%% of step time (2 loader threads)",
-                    100 * wait / time)});
         } finally {
             try (var walk = Files.walk(work)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -102,15 +106,46 @@ public final class Bench {
                 }
             }
         }
-        System.out.println();
-        System.out.printf("| %-38s | %-52s |%n", "benchmark", "result");
-        System.out.printf("|%s|%s|%n", "-".repeat(40), "-".repeat(54));
-        for (String[] r : rows) {
-            System.out.printf("| %-38s | %-52s |%n", r[0], r[1]);
+        if (!model.isEmpty()) {
+            System.out.println();
+            printTable(List.of("benchmark", "result"), model);
         }
-        System.out.printf("%n%d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+        System.out.println();
+        printTable(List.of("data stage", "plugin", "x real time per core", "notes"), data);
+        System.out.printf("%n%d cores, Java %s, %s; x real time per core = seconds of audio per CPU second of the "
+                        + "thread(s) doing the work%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), ai.djl.engine.Engine.getInstance().getEngineName() + " "
                         + ai.djl.engine.Engine.getInstance().getVersion());
+    }
+
+    /** A Markdown table with columns as wide as their widest cell. */
+    static void printTable(List<String> header, List<String[]> rows) {
+        int[] width = new int[header.size()];
+        for (int c = 0; c < width.length; c++) {
+            width[c] = header.get(c).length();
+            for (String[] r : rows) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        StringBuilder rule = new StringBuilder("|");
+        StringBuilder head = new StringBuilder("|");
+        for (int c = 0; c < width.length; c++) {
+            head.append(' ').append(pad(header.get(c), width[c])).append(" |");
+            rule.append("-".repeat(width[c] + 2)).append('|');
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder("|");
+            for (int c = 0; c < width.length; c++) {
+                line.append(' ').append(pad(r[c], width[c])).append(" |");
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(width - s.length());
     }
 
     private static String quickstartRecipe() throws Exception {

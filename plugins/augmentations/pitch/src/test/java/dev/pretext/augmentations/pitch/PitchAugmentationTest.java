@@ -44,10 +44,16 @@ class PitchAugmentationTest {
         assertEquals(0, error, 0.03, "F0 " + before + " -> " + after + " Hz, wanted ratio " + expected);
     }
 
-    @ParameterizedTest
-    @ValueSource(doubles = {-3, -1, 1, 3})
-    void speechMovesByTheRatioAndKeepsItsLength(double semitones) throws Exception {
-        Waveform speech = speech();
+    /**
+     * The issue's bar on speech: F0 moves by the requested ratio within 3%, the duration stays within 1% (here:
+     * exactly). Two clips: an espeak-ng sentence and two seconds of a human reader (LibriVox, public domain; the
+     * speed bundle's fixture, see its make_sox_fixtures.py).
+     */
+    @ParameterizedTest(name = "{0} shifted {1} semitones")
+    @CsvSource({"speech.wav, -3", "speech.wav, -1", "speech.wav, 1", "speech.wav, 3",
+            "librivox.wav, -3", "librivox.wav, -1", "librivox.wav, 1", "librivox.wav, 3"})
+    void speechMovesByTheRatioAndKeepsItsLength(String clip, double semitones) throws Exception {
+        Waveform speech = speech("/" + clip);
         Waveform out = SHIFTER.shift(speech, semitones);
         assertEquals(speech.length(), out.length(), "duration");
         // Timing is kept, so frame i of the output is compared with frame i of the input: the median of the
@@ -60,13 +66,14 @@ class PitchAugmentationTest {
                 ratios.add(after[i] / before[i]);
             }
         }
-        assertTrue(ratios.size() >= 50, "only " + ratios.size() + " frames voiced in both");
+        // The reader is voiced (by YIN's threshold) in about 45 of the clip's 200 frames, espeak in about 55.
+        assertTrue(ratios.size() >= 30, "only " + ratios.size() + " frames voiced in both");
         ratios.sort(null);
         double measured = ratios.get(ratios.size() / 2);
         double expected = PitchAugmentation.ratio(semitones);
         double error = measured / expected - 1;
-        System.out.printf("pitch %+5.1f st on espeak speech: median per-frame F0 ratio %.4f over %d frames (wanted "
-                + "%.4f), error %+.3f%%%n", semitones, measured, ratios.size(), expected, 100 * error);
+        System.out.printf("pitch %+5.1f st on %s: median per-frame F0 ratio %.4f over %d frames (wanted %.4f), "
+                + "error %+.3f%%%n", semitones, clip, measured, ratios.size(), expected, 100 * error);
         assertEquals(0, error, 0.03, "F0 ratio " + measured + ", wanted " + expected);
         // Level survives: WSOLA joins frames in phase, so nothing cancels.
         double rmsRatio = Signals.rms(out.samples()) / Signals.rms(speech.samples());
@@ -172,25 +179,6 @@ class PitchAugmentationTest {
             pool.shutdownNow();
         }
         assertFalse(Arrays.equals(expected.get(0), input.samples()));
-    }
-
-    @Test
-    void throughput() throws Exception {
-        Waveform speech = speech();
-        PitchAugmentation pitch = new PitchAugmentation(PitchConfig.defaults());
-        for (int i = 0; i < 20; i++) { // warm up the JIT
-            pitch.apply(speech, new SplittableRandom(i));
-        }
-        int calls = 40;
-        long start = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
-            pitch.apply(speech, new SplittableRandom(100 + i));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double realTime = calls * speech.seconds() / seconds;
-        System.out.printf("pitch: %.0f x real time on one core (semitones [-2, 2], %.1f s clips)%n", realTime,
-                speech.seconds());
-        assertTrue(realTime > 1, realTime + " x real time");
     }
 
     /** 1/k-weighted harmonics 1..10 of {@code f0}, peak below 0.6. */
@@ -300,9 +288,9 @@ class PitchAugmentationTest {
         return new double[]{first * frame / (double) Waveform.RATE, (last + 1) * frame / (double) Waveform.RATE};
     }
 
-    static Waveform speech() throws Exception {
+    static Waveform speech(String resource) throws Exception {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(
-                new BufferedInputStream(PitchAugmentationTest.class.getResourceAsStream("/speech.wav")))) {
+                new BufferedInputStream(PitchAugmentationTest.class.getResourceAsStream(resource)))) {
             assertEquals(Waveform.RATE, in.getFormat().getSampleRate());
             ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
             float[] samples = new float[bytes.remaining() / 2];

@@ -32,11 +32,11 @@ class SpeedAugmentationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {0.6, 0.9, 1.1, 1.5, 1.9})
+    @ValueSource(doubles = {0.6, 0.9, 1.1, 1.0594630943592953, 1.5, 1.9})
     void lengthIsTheInputLengthDividedByTheFactor(double factor) {
         Waveform input = Signals.noise(1.37, 0.1, 3);
         Waveform out = only(factor).apply(input, new SplittableRandom(1));
-        assertEquals(Math.round(input.length() / factor), out.length(), 2.0, "length at speed " + factor);
+        assertEquals(Math.round(input.length() / factor), out.length(), "length at speed " + factor);
         assertEquals(input.sampleRate(), out.sampleRate());
     }
 
@@ -68,7 +68,7 @@ class SpeedAugmentationTest {
         Waveform speech = speech();
         Waveform slow = only(0.9).apply(speech, new SplittableRandom(1));
         Waveform back = only(1 / 0.9).apply(slow, new SplittableRandom(1));
-        assertEquals(speech.length(), back.length(), 2.0);
+        assertEquals(speech.length(), back.length());
         double error = 0;
         double signal = 0;
         for (int i = 0; i < Math.min(speech.length(), back.length()); i++) {
@@ -77,9 +77,10 @@ class SpeedAugmentationTest {
             signal += speech.samples()[i] * (double) speech.samples()[i];
         }
         double snrDb = 10 * Math.log10(signal / error);
-        // The anti-aliasing filter (roll-off at 90% of Nyquist) removes what lies above ~7.2 kHz, which caps the
-        // round trip near 28 dB for this clip; a one-sample misalignment alone would bring it under 15 dB.
-        assertTrue(snrDb > 24, "round-trip SNR " + snrDb + " dB");
+        // Each pass keeps what lies below 91% of the lower Nyquist frequency (7.3 kHz here) and removes what lies
+        // above it, about -30 dB of this clip's energy: that caps the round trip near 32 dB. A one-sample
+        // misalignment alone would bring it under 10 dB.
+        assertTrue(snrDb > 29, "round-trip SNR " + snrDb + " dB");
         assertEquals(Signals.rms(speech.samples()), Signals.rms(slow.samples()), 0.02 * Signals.rms(speech.samples()));
     }
 

@@ -291,7 +291,8 @@ public final class TtsCorpus {
             int next = 0;
             double total = 0;
             while (total < targetSeconds) {
-                while (inFlight.size() < 2 * threads) {
+                // Results are written in order: a deep window keeps threads busy behind one slow utterance.
+                while (inFlight.size() < 8 * threads) {
                     Planned plan = plan(config, speakers, next++);
                     Engine engine = engines.get(plan.speaker().voice().engine());
                     Semaphore turn = turns.get(engine.name());
