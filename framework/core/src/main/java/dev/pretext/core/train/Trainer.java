@@ -133,6 +133,9 @@ public final class Trainer {
                     stopReason = "time budget spent";
                     break;
                 }
+                // Timed from before the first batch is fetched, so a step's time and its data wait include it.
+                long t0 = System.nanoTime();
+                double waitBefore = loader.waitSeconds();
                 HostBatch first = loader.next();
                 if (budget.flops() != null) {
                     double predicted = 3 * model.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
@@ -142,8 +145,6 @@ public final class Trainer {
                         break;
                     }
                 }
-                long t0 = System.nanoTime();
-                double waitBefore = loader.waitSeconds();
                 double lr = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned).at(step);
                 double lossSum = 0;
                 double encoderFlops = 0;

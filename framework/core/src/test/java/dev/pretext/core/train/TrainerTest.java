@@ -306,6 +306,14 @@ class TrainerTest {
             assertEquals("step budget spent", outcome.stopReason());
             assertEquals(12, Files.readAllLines(dir.resolve("a/metrics.jsonl")).size());
             assertTrue(Files.isDirectory(dir.resolve("a/checkpoints/step-00000012")));
+            // Each step's wait includes fetching its first batch: the steps' waits add up to the run's.
+            double stepWaits = 0;
+            for (String line : Files.readAllLines(dir.resolve("a/metrics.jsonl"))) {
+                stepWaits += new com.fasterxml.jackson.databind.ObjectMapper().readTree(line)
+                        .get("data_wait_seconds").asDouble();
+            }
+            assertEquals(outcome.dataWaitSeconds(), stepWaits, 1e-6);
+            assertTrue(outcome.dataWaitSeconds() > 0, "the first batch is always waited for");
             LinearEncoder b = new LinearEncoder();
             train("{steps: 12}", dir.resolve("b"), manager, b);
             assertArrayEquals(a.linear.getParameters().valueAt(0).getArray().toFloatArray(),
