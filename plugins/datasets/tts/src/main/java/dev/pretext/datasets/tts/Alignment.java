@@ -15,7 +15,7 @@ final class Alignment {
     }
 
     /**
-     * Contiguous segments from 0 to {@code totalSeconds}, adjacent equal labels merged (e.g. two silences). Ends
+     * Contiguous segments from 0 to {@code totalSeconds}, adjacent silences merged into one. Ends
      * that go backwards are clamped; the last end is snapped to the audio's end, and a gap larger than
      * {@link #MAX_GAP_SECONDS} is a bug in the engine or its parsing, worth failing on.
      *
@@ -30,7 +30,9 @@ final class Alignment {
         List<String> merged = new ArrayList<>();
         List<Double> mergedEnds = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) {
-            if (!merged.isEmpty() && merged.get(merged.size() - 1).equals(labels.get(i))) {
+            // Only silences merge: "old dog" has two d's, and a CTC target must keep both.
+            if (!merged.isEmpty() && labels.get(i).equals(PhoneSet.SILENCE)
+                    && merged.get(merged.size() - 1).equals(PhoneSet.SILENCE)) {
                 mergedEnds.set(mergedEnds.size() - 1, ends.get(i));
             } else {
                 merged.add(labels.get(i));

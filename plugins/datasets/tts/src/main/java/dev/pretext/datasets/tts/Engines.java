@@ -21,7 +21,7 @@ final class Engines {
 
     static {
         KINDS.put(FreeTtsEngine.NAME, new Kind(Optional::empty, FreeTtsEngine::new));
-        // espeak: KINDS.put(EspeakEngine.NAME, new Kind(EspeakEngine::missing, EspeakEngine::new));
+        KINDS.put(EspeakEngine.NAME, new Kind(EspeakEngine::missing, EspeakEngine::new));
         KINDS.put(FliteEngine.NAME, new Kind(FliteEngine::missing, FliteEngine::new));
         KINDS.put(FestivalEngine.NAME, new Kind(FestivalEngine::missing, FestivalEngine::new));
     }
