@@ -58,7 +58,8 @@ final class DataBench {
             "{type: gain}",
             "{type: pitch}",
             "{type: noise}",
-            "{type: reverb}");
+            "{type: reverb}",
+            "{type: specaugment}");
 
     /** Audio each stage is timed on: long enough that a pass takes well over the timer's resolution. */
     private static final double SAMPLE_SECONDS = 120;

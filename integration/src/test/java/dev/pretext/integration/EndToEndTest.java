@@ -27,9 +27,11 @@ class EndToEndTest {
                 data:
                   train: {type: tts, minutes: 0.5, speakers: 3, seed: 1}
                   probe: {type: tts, minutes: 0.6, speakers: 3, seed: 2}
+                  feature_cache: true
                 augment:
                   - {type: speed, factors: [0.9, 1.1], p: 0.5}
-                  - {type: gain}
+                  - {type: gain, p: 0.5}
+                  - {type: specaugment, time_width: 10}
                 frontend: {type: fbank, bins: 40}
                 encoder: {type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64}
                 objective: {type: mam}
@@ -53,6 +55,13 @@ class EndToEndTest {
         assertTrue(manifest.at("/training/loader_x_realtime_per_thread").asDouble() > 1, manifest.toString());
         assertEquals("speed", manifest.at("/data/augmentations/0/type").asText());
         assertTrue(manifest.at("/data/augmentations/0/config/p").asDouble() == 0.5, manifest.toString());
+        assertEquals("specaugment", manifest.at("/data/augmentations/2/type").asText(), manifest.toString());
+        assertEquals("features", manifest.at("/data/augmentations/2/applies_to").asText(), manifest.toString());
+        // The feature statistics fill the cache; training reads unaugmented whole utterances from it, and
+        // recomputes those a waveform augmentation changed.
+        JsonNode cache = manifest.at("/training/feature_cache");
+        assertTrue(cache.get("hits").asLong() > 0 && cache.get("bypassed").asLong() > 0, cache.toString());
+        assertEquals(0, cache.get("damaged").asLong(), cache.toString());
         for (JsonNode b : manifest.get("bundles")) {
             assertTrue(b.get("sha256").asText().matches("[0-9a-f]{64}"), b.toString());
         }
