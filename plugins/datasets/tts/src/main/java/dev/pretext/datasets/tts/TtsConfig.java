@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param keywordShare share of utterances that are a single keyword such as "yes" or "stop" (default 0.3)
  * @param engines      the engines that speak, e.g. {@code [freetts, espeak, flite, festival]} (default
  *                     {@code [freetts]}, which runs in the JVM); speakers are shared out evenly among them
- * @param threads      synthesis threads (default: one per core); does not change the corpus
+ * @param threads      synthesis threads (default: one per core, decided when synthesising, so a recipe resolved
+ *                     on one machine resumes on another); does not change the corpus
  */
 public record TtsConfig(String dir, Double minutes, Integer speakers, Long seed, Double keywordShare,
                         List<String> engines, Integer threads) {
@@ -36,7 +37,6 @@ public record TtsConfig(String dir, Double minutes, Integer speakers, Long seed,
         speakers = speakers == null ? DEFAULT_SPEAKERS : speakers;
         keywordShare = keywordShare == null ? DEFAULT_KEYWORD_SHARE : keywordShare;
         engines = engines == null ? DEFAULT_ENGINES : normalise(engines);
-        threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (!(minutes > 0 && minutes <= MAX_MINUTES)) {
             throw new IllegalArgumentException("minutes must be in (0, " + (int) MAX_MINUTES + "], got " + minutes);
         }
@@ -46,7 +46,7 @@ public record TtsConfig(String dir, Double minutes, Integer speakers, Long seed,
         if (!(keywordShare >= 0 && keywordShare <= 1)) {
             throw new IllegalArgumentException("keyword_share must be in [0, 1], got " + keywordShare);
         }
-        if (threads < 1 || threads > MAX_THREADS) {
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
             throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
     }
@@ -59,6 +59,11 @@ public record TtsConfig(String dir, Double minutes, Integer speakers, Long seed,
     /** All defaults: ten minutes, eight speakers, FreeTTS, the run's seed, in the cache. */
     public static TtsConfig defaults() {
         return new TtsConfig(null, null, null, null, null);
+    }
+
+    /** The synthesis threads to use. */
+    int synthesisThreads() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     /** This config with the seed filled in when it was left out. */

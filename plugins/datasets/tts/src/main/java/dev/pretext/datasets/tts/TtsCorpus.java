@@ -271,7 +271,7 @@ public final class TtsCorpus {
 
     private static Rendering render(TtsConfig config, Path work) throws IOException {
         Engines.check(config.engines());
-        int threads = config.threads();
+        int threads = config.synthesisThreads();
         Map<String, Engine> engines = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, new SynthesisThreads());
         Deque<Future<Rendered>> inFlight = new ArrayDeque<>();
