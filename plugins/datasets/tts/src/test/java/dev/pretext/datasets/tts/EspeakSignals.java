@@ -8,11 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Test measurements on 16-bit audio at any rate: loudness and an autocorrelation F0 tracker. */
+/** Test measurements on 16-bit audio at any rate: loudness, quantiles, the vocabulary, F0 (by {@link Pitch}). */
 final class EspeakSignals {
-    private static final double MIN_HZ = 50;
-    private static final double MAX_HZ = 400;
-
     private EspeakSignals() {
     }
 
@@ -28,62 +25,9 @@ final class EspeakSignals {
         return Math.sqrt(s / (to - from));
     }
 
-    /**
-     * F0 (Hz) of 40 ms frames every 10 ms that are at least a tenth as loud as the loudest and clearly periodic
-     * (normalised correlation above 0.6 at the best lag), with the first lag nearly as good taken against octave
-     * errors.
-     */
+    /** F0 (Hz) of the clearly voiced, loud frames: {@link Pitch#voicedF0(short[], int)}. */
     static List<Double> voicedF0(short[] x, int rate) {
-        int frame = (int) (0.04 * rate);
-        int hop = (int) (0.01 * rate);
-        int minLag = (int) Math.floor(rate / MAX_HZ);
-        int maxLag = (int) Math.ceil(rate / MIN_HZ);
-        double loudest = 0;
-        for (int s = 0; s + frame <= x.length; s += hop) {
-            loudest = Math.max(loudest, rms(x, s, s + frame));
-        }
-        List<Double> f0 = new ArrayList<>();
-        double[] r = new double[maxLag + 2];
-        for (int s = 0; s + frame + maxLag + 1 <= x.length; s += hop) {
-            if (rms(x, s, s + frame) < 0.1 * loudest) {
-                continue;
-            }
-            for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
-                double xy = 0;
-                double xx = 0;
-                double yy = 0;
-                for (int i = 0; i < frame; i++) {
-                    double a = x[s + i];
-                    double b = x[s + i + lag];
-                    xy += a * b;
-                    xx += a * a;
-                    yy += b * b;
-                }
-                r[lag] = xy / Math.sqrt(xx * yy + 1e-9);
-            }
-            int best = minLag;
-            for (int lag = minLag; lag <= maxLag; lag++) {
-                if (r[lag] > r[best]) {
-                    best = lag;
-                }
-            }
-            if (r[best] < 0.6) {
-                continue;
-            }
-            for (int lag = minLag; lag < best; lag++) {
-                if (r[lag] >= 0.9 * r[best] && r[lag] >= r[lag - 1] && r[lag] >= r[lag + 1]) {
-                    best = lag;
-                    break;
-                }
-            }
-            double a = r[best - 1];
-            double b = r[best];
-            double c = r[best + 1];
-            double denominator = a - 2 * b + c;
-            double shift = denominator == 0 ? 0 : 0.5 * (a - c) / denominator;
-            f0.add(rate / (best + shift));
-        }
-        return f0;
+        return Pitch.voicedF0(x, rate);
     }
 
     static double quantile(List<Double> values, double q) {

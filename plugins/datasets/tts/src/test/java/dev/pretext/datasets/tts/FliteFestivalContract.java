@@ -381,28 +381,15 @@ abstract class FliteFestivalContract {
         return x;
     }
 
-    /** The audio at 16 kHz for {@link Pitch}: 32 kHz is halved by averaging pairs (a low-pass far above F0). */
-    static float[] at16k(Synthesis s) {
-        float[] x = floats(s.samples());
-        if (s.sampleRate() == 16_000) {
-            return x;
-        }
-        assertEquals(32_000, s.sampleRate());
-        float[] y = new float[x.length / 2];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (x[2 * i] + x[2 * i + 1]) / 2;
-        }
-        return y;
-    }
-
+    /** Median F0 of the voiced frames, at the engine's own rate. */
     static double medianF0(Synthesis s) {
-        List<Double> f0 = Pitch.voicedF0(at16k(s));
+        List<Double> f0 = Pitch.voicedF0(s.samples(), s.sampleRate());
         assertTrue(f0.size() > 30, "only " + f0.size() + " voiced frames");
         return Pitch.median(f0);
     }
 
     static double spread(Synthesis s) {
-        List<Double> f0 = new ArrayList<>(Pitch.voicedF0(at16k(s)));
+        List<Double> f0 = new ArrayList<>(Pitch.voicedF0(s.samples(), s.sampleRate()));
         f0.sort(null);
         return f0.get(f0.size() * 9 / 10) - f0.get(f0.size() / 10);
     }

@@ -7,39 +7,56 @@ import java.util.List;
 /** A plain autocorrelation pitch tracker for tests: F0 of clearly voiced, loud frames. */
 final class Pitch {
     private static final int RATE = 16_000;
-    private static final int FRAME = 640; // 40 ms: at least two periods of 60 Hz
-    private static final int HOP = 160;
     private static final double MIN_HZ = 60;
     private static final double MAX_HZ = 400;
 
     private Pitch() {
     }
 
-    /** F0 estimates (Hz) of frames at least a tenth as loud as the loudest and periodic (normalised r > 0.6). */
+    /** {@link #voicedF0(float[], int)} of 16 kHz audio. */
     static List<Double> voicedF0(float[] x) {
-        double loudest = 0;
-        for (int s = 0; s + FRAME <= x.length; s += HOP) {
-            loudest = Math.max(loudest, rms(x, s));
+        return voicedF0(x, RATE);
+    }
+
+    /** {@link #voicedF0(float[], int)} of 16-bit samples. */
+    static List<Double> voicedF0(short[] x, int rate) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = x[i] / 32768f;
         }
-        int minLag = (int) Math.floor(RATE / MAX_HZ);
-        int maxLag = (int) Math.ceil(RATE / MIN_HZ);
+        return voicedF0(f, rate);
+    }
+
+    /**
+     * F0 estimates (Hz) of 40 ms frames every 10 ms (at least two periods of 60 Hz) that are at least a tenth as
+     * loud as the loudest and periodic (normalised r > 0.6).
+     */
+    static List<Double> voicedF0(float[] x, int rate) {
+        int frame = (int) (0.04 * rate);
+        int hop = (int) (0.01 * rate);
+        double loudest = 0;
+        for (int s = 0; s + frame <= x.length; s += hop) {
+            loudest = Math.max(loudest, rms(x, s, frame));
+        }
+        int minLag = (int) Math.floor(rate / MAX_HZ);
+        int maxLag = (int) Math.ceil(rate / MIN_HZ);
         List<Double> f0 = new ArrayList<>();
         double[] r = new double[maxLag + 2];
-        for (int s = 0; s + FRAME + maxLag + 1 <= x.length; s += HOP) {
-            if (rms(x, s) < 0.1 * loudest) {
+        for (int s = 0; s + frame + maxLag + 1 <= x.length; s += hop) {
+            if (rms(x, s, frame) < 0.1 * loudest) {
                 continue;
             }
             double mean = 0;
-            for (int i = 0; i < FRAME + maxLag + 1; i++) {
+            for (int i = 0; i < frame + maxLag + 1; i++) {
                 mean += x[s + i];
             }
-            mean /= FRAME + maxLag + 1;
+            mean /= frame + maxLag + 1;
             // Normalised cross-correlation of the frame with its lagged copy (no taper bias towards short lags).
             for (int lag = 0; lag <= maxLag + 1; lag++) {
                 double xy = 0;
                 double xx = 0;
                 double yy = 0;
-                for (int i = 0; i < FRAME; i++) {
+                for (int i = 0; i < frame; i++) {
                     double a = x[s + i] - mean;
                     double b = x[s + i + lag] - mean;
                     xy += a * b;
@@ -69,7 +86,7 @@ final class Pitch {
             double b = r[best];
             double c = r[best + 1];
             double shift = (a - 2 * b + c) == 0 ? 0 : 0.5 * (a - c) / (a - 2 * b + c);
-            f0.add(RATE / (best + shift));
+            f0.add(rate / (best + shift));
         }
         return f0;
     }
@@ -81,11 +98,11 @@ final class Pitch {
         return n % 2 == 1 ? sorted.get(n / 2) : 0.5 * (sorted.get(n / 2 - 1) + sorted.get(n / 2));
     }
 
-    static double rms(float[] x, int start) {
+    static double rms(float[] x, int start, int length) {
         double s = 0;
-        for (int i = start; i < start + FRAME; i++) {
+        for (int i = start; i < start + length; i++) {
             s += x[i] * (double) x[i];
         }
-        return Math.sqrt(s / FRAME);
+        return Math.sqrt(s / length);
     }
 }
