@@ -134,5 +134,9 @@ class CorpusSynthTest {
         assertEquals(2, cli.exit(), cli.out() + cli.err());
         assertTrue(cli.err().contains("mbrola") && cli.err().contains("freetts, espeak, flite, festival"), cli.err());
         assertFalse(cli.err().contains("\tat "), "no stack trace: " + cli.err());
+        Cli none = Cli.run(temp.resolve("cache"), "corpus", "synth", "--engines", "freetts", "--speakers", "0",
+                "--out", temp.resolve("d").toString());
+        assertEquals(2, none.exit(), none.out() + none.err());
+        assertTrue(none.err().contains("pretext: corpus synth: speakers must be in [1, 1000], got 0"), none.err());
     }
 }

@@ -118,7 +118,8 @@ final class CorpusCommand implements Runnable {
                     dataset = composer.create(new ComponentRef(PluginKind.DATASET, "options", "tts", null, config),
                             Dataset.class, null).instance();
                 } catch (RecipeError e) {
-                    throw new UserError(e.getMessage().replaceFirst("^pretext corpus synth: options: ",
+                    // The option names are the tts dataset's keys; the "file" is the command line.
+                    throw new UserError(e.getMessage().replaceFirst("^pretext corpus synth(:\\d+)?: options: ",
                             "corpus synth: "));
                 }
                 console.printf(Locale.ROOT, "synthesising %.2f h with %s, %d speakers, seed %d into %s%n", hours,
