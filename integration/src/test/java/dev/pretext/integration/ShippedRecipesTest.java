@@ -1,0 +1,47 @@
+package dev.pretext.integration;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every recipe under {@code recipes/} composes on the shipped bundles ({@code pretext recipe check}): keys,
+ * types, versions, data folders and engines. A recipe the docs point at must not rot when a plugin changes.
+ */
+class ShippedRecipesTest {
+    @TempDir
+    Path temp;
+
+    static Stream<Path> recipes() throws IOException {
+        Path folder = Path.of("..", "recipes").toAbsolutePath().normalize();
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(yaml.size() >= 10, "recipes found in " + folder + ": " + yaml);
+            return yaml.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void composesOnTheShippedBundles(Path recipe) throws IOException {
+        // Paths in the shipped recipes are relative to the checkout, where users run them; the tests run in
+        // integration/, so a copy names them from the checkout's root.
+        Path root = recipe.getParent().getParent();
+        Path copy = temp.resolve(recipe.getFileName());
+        Files.writeString(copy, Files.readString(recipe).replace(" recipes/", " " + root.resolve("recipes") + "/"));
+        Cli cli = Cli.run(temp.resolve("cache"), "recipe", "check", copy.toString());
+        assertEquals(0, cli.exit(), recipe + ": " + cli.out() + cli.err());
+        assertTrue(cli.out().contains(copy + ": ok"), cli.out());
+        assertFalse(cli.err().contains("\tat "), cli.err());
+    }
+}
