@@ -115,14 +115,11 @@ public final class Data2vecObjective implements Objective {
         int size = (int) shape.get(0);
         int frames = (int) shape.get(1);
         NDArray valid = front.valid();
-        int[] lengths = SpanMask.lengths(valid.toFloatArray(), size, frames);
-        SpanMask mask = SpanMask.draw(lengths, frames, config.maskProb(), spanFrames(), batch.rng());
+        SpanMask mask = SpanMask.draw(valid, config.maskProb(), spanFrames(), batch.rng());
 
-        // Student: masked frames replaced by the learned embedding (the mask has no gradient, the embedding does).
-        NDArray m = manager.create(mask.masked(), new Shape(size, frames, 1));
-        NDArray embedding = parameters.getValue(heads.maskEmbedding, manager.getDevice(), training)
-                .reshape(1, 1, frontendDim);
-        NDArray masked = z.mul(m.neg().add(1f)).add(m.mul(embedding));
+        // Student: masked frames replaced by the learned embedding.
+        NDArray masked = mask.replace(manager, z,
+                parameters.getValue(heads.maskEmbedding, manager.getDevice(), training));
         EncoderOutput student = encoder.body(masked, valid);
         if (student.last().getShape().get(2) != encoderDim) {
             throw new IllegalStateException("the encoder returned width " + student.last().getShape().get(2)

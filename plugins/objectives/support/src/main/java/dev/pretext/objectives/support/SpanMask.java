@@ -1,5 +1,9 @@
 package dev.pretext.objectives.support;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,6 +17,23 @@ import java.util.random.RandomGenerator;
  * @param offsets where each utterance's masked frames start in {@code indices}; {@code offsets[batch]} is the total
  */
 public record SpanMask(int batch, int frames, float[] masked, int[] indices, int[] offsets, int realFrames) {
+
+    /** Draws over the real frames of a batch whose valid mask [batch, frames] is 1 on real frames, 0 on padding. */
+    public static SpanMask draw(NDArray valid, double prob, int span, RandomGenerator rng) {
+        Shape shape = valid.getShape();
+        int batch = (int) shape.get(0);
+        int frames = (int) shape.get(1);
+        return draw(lengths(valid.toFloatArray(), batch, frames), frames, prob, span, rng);
+    }
+
+    /**
+     * {@code z} [batch, frames, dim] with the masked frames replaced by {@code embedding} [dim]. The mask carries no
+     * gradient; the unmasked frames of {@code z} and the embedding do. The mask is created in {@code manager}.
+     */
+    public NDArray replace(NDManager manager, NDArray z, NDArray embedding) {
+        NDArray m = manager.create(masked, new Shape(batch, frames, 1));
+        return z.mul(m.neg().add(1f)).add(m.mul(embedding.reshape(1, 1, embedding.size())));
+    }
 
     public static SpanMask draw(int[] lengths, int frames, double prob, int span, RandomGenerator rng) {
         int batch = lengths.length;

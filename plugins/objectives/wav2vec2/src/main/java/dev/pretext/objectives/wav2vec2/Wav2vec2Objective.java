@@ -141,12 +141,11 @@ public final class Wav2vec2Objective implements Objective {
         int size = (int) shape.get(0);
         int frames = (int) shape.get(1);
         NDArray valid = front.valid();
-        int[] lengths = SpanMask.lengths(valid.toFloatArray(), size, frames);
-        SpanMask mask = SpanMask.draw(lengths, frames, config.maskProb(), spanFrames(), batch.rng());
+        SpanMask mask = SpanMask.draw(valid, config.maskProb(), spanFrames(), batch.rng());
         int n = mask.count();
         if (n == 0) {
-            throw new IllegalArgumentException("wav2vec2 got a batch without real frames (lengths "
-                    + java.util.Arrays.toString(lengths) + "); every batch needs at least one frame to mask");
+            throw new IllegalArgumentException("wav2vec2 got a batch of " + size + " utterances without real "
+                    + "frames; every batch needs at least one frame to mask");
         }
         long passes = passes();
         double temperature = config.gumbelTemperatureAfter(passes);
@@ -156,10 +155,8 @@ public final class Wav2vec2Objective implements Objective {
         }
 
         // Context: masked frames replaced by the learned embedding, through the body.
-        NDArray m = manager.create(mask.masked(), new Shape(size, frames, 1));
-        NDArray embedding = parameters.getValue(heads.maskEmbedding, manager.getDevice(), training)
-                .reshape(1, 1, frontendDim);
-        NDArray masked = z.mul(m.neg().add(1f)).add(m.mul(embedding));
+        NDArray masked = mask.replace(manager, z,
+                parameters.getValue(heads.maskEmbedding, manager.getDevice(), training));
         EncoderOutput context = encoder.body(masked, valid);
         if (context.last().getShape().get(2) != encoderDim) {
             throw new IllegalStateException("the encoder returned width " + context.last().getShape().get(2)
