@@ -104,8 +104,11 @@ public record SpectralBatch(float[] features, int[] lengths, int frames, int bin
         return new Waveform(x, a.sampleRate());
     }
 
-    /** Per-bin mean and variance normalisation over the real frames; padding stays 0. */
-    private static void normalise(float[] x, int[] lengths, int frames, int bins) {
+    /**
+     * Per-bin mean and variance normalisation, in place, of a padded row-major [batch, frames, bins] array over
+     * its real frames ({@code lengths}); padding stays 0.
+     */
+    public static void normalise(float[] x, int[] lengths, int frames, int bins) {
         for (int f = 0; f < bins; f++) {
             double sum = 0;
             double squares = 0;

@@ -23,6 +23,7 @@ import dev.pretext.objectives.hubert.targets.Mfcc;
 import dev.pretext.objectives.hubert.targets.TargetSettings;
 import dev.pretext.objectives.hubert.targets.TargetsBuilder;
 import dev.pretext.testkit.RecordingMeter;
+import dev.pretext.testkit.SpectralBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -257,7 +258,7 @@ class HubertObjectiveTest {
                 valid[b * frames + t] = 1;
             }
         }
-        normalise(x, lengths, frames);
+        SpectralBatch.normalise(x, lengths, frames, Mfcc.DIM);
 
         HubertObjective objective = new HubertObjective(
                 new HubertConfig(temp.resolve("speech").toString(), 20, null, null, null, 64, null), MFCC);
@@ -329,31 +330,6 @@ class HubertObjectiveTest {
         }
         // same weights and masks: the second adds about one more cross-entropy (~ln 20)
         assertTrue(losses[1] > losses[0] + 1.5, losses[0] + " vs " + losses[1]);
-    }
-
-    private static void normalise(float[] x, int[] lengths, int frames) {
-        int dim = Mfcc.DIM;
-        for (int d = 0; d < dim; d++) {
-            double sum = 0;
-            double squares = 0;
-            int count = 0;
-            for (int b = 0; b < lengths.length; b++) {
-                for (int t = 0; t < lengths[b]; t++) {
-                    double v = x[(b * frames + t) * dim + d];
-                    sum += v;
-                    squares += v * v;
-                    count++;
-                }
-            }
-            double mean = sum / count;
-            double std = Math.sqrt(Math.max(1e-8, squares / count - mean * mean));
-            for (int b = 0; b < lengths.length; b++) {
-                for (int t = 0; t < lengths[b]; t++) {
-                    int at = (b * frames + t) * dim + d;
-                    x[at] = (float) ((x[at] - mean) / std);
-                }
-            }
-        }
     }
 
     private static void assertMessage(String start, org.junit.jupiter.api.function.Executable run) {
