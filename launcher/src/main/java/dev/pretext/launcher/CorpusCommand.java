@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -134,7 +135,7 @@ final class CorpusCommand implements Runnable {
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
                 double seconds = utterances.stream().mapToDouble(Utterance::seconds).sum();
-                summarise(console, utterances, seconds, wall);
+                summarise(console, utterances, seconds, wall, engines(scratch.resolve("speakers.tsv")));
                 List<SplitManifests.Part> parts;
                 try {
                     parts = SplitManifests.write(scratch.resolve("splits"), scratch, utterances, splitBy, shares, seed);
@@ -155,16 +156,13 @@ final class CorpusCommand implements Runnable {
         }
 
         private static void summarise(java.io.PrintWriter console, List<Utterance> utterances, double seconds,
-                                      double wall) {
+                                      double wall, Map<String, Integer> perEngine) {
             TreeSet<String> speakers = new TreeSet<>();
             TreeSet<String> phones = new TreeSet<>();
             int keywords = 0;
             int aligned = 0;
-            Map<String, Integer> perEngine = new TreeMap<>();
             for (Utterance u : utterances) {
-                if (speakers.add(u.speaker())) {
-                    perEngine.merge(engineOf(u.speaker()), 1, Integer::sum);
-                }
+                speakers.add(u.speaker());
                 if (u.text() != null && !u.text().contains(" ")) {
                     keywords++;
                 }
@@ -180,9 +178,20 @@ final class CorpusCommand implements Runnable {
                     speakers.size(), perEngine, aligned, phones.size());
         }
 
-        /** Speaker labels start with their engine's name, except FreeTTS's, which start with the voice. */
-        private static String engineOf(String speaker) {
-            return speaker.startsWith("kevin16-") ? "freetts" : speaker.substring(0, Math.max(0, speaker.indexOf('-')));
+        /**
+         * Speakers with at least one utterance per engine, from the corpus's {@code speakers.tsv} (a header, then
+         * speaker, engine, voice, person, pitch, range, stretch, utterances, seconds).
+         */
+        private static Map<String, Integer> engines(Path speakersTsv) throws IOException {
+            Map<String, Integer> perEngine = new TreeMap<>();
+            List<String> lines = Files.readAllLines(speakersTsv);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t");
+                if (Integer.parseInt(f[7]) > 0) {
+                    perEngine.merge(f[1], 1, Integer::sum);
+                }
+            }
+            return perEngine;
         }
     }
 }
