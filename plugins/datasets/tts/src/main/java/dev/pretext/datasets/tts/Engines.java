@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -18,6 +20,8 @@ final class Engines {
 
     // Preference order too: a talker offered by several engines (kal, slt) speaks under the first enabled one.
     private static final Map<String, Kind> KINDS = new LinkedHashMap<>();
+    /** Engines found installed: checking runs programs (festival takes a second), and a found one stays found. */
+    private static final Set<String> AVAILABLE = ConcurrentHashMap.newKeySet();
 
     static {
         KINDS.put(FreeTtsEngine.NAME, new Kind(Optional::empty, FreeTtsEngine::new));
@@ -42,8 +46,12 @@ final class Engines {
             if (kind == null) {
                 problems.append("; '").append(name).append("' is not an engine (choose from ")
                         .append(String.join(", ", names())).append(')');
-            } else {
-                kind.missing().get().ifPresent(m -> problems.append("; ").append(name).append(": ").append(m));
+            } else if (!AVAILABLE.contains(name)) {
+                Optional<String> missing = kind.missing().get();
+                missing.ifPresent(m -> problems.append("; ").append(name).append(": ").append(m));
+                if (missing.isEmpty()) {
+                    AVAILABLE.add(name);
+                }
             }
         }
         if (problems.length() > 0) {
