@@ -1,5 +1,6 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +54,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("pretext: " + ex.getMessage());
                 cmd.getErr().flush();
                 return USER_ERROR;
+            }
+            if (ex instanceof PretextFailure) {
+                cmd.getErr().println("pretext: " + ex.getMessage());
+                cmd.getErr().flush();
+                return 1;
             }
             cmd.getErr().println("pretext: failed: " + ex);
             ex.printStackTrace(cmd.getErr());

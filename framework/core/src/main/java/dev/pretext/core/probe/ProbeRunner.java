@@ -8,6 +8,7 @@ import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.model.UpstreamModel;
@@ -83,12 +84,42 @@ public final class ProbeRunner {
                 long t1 = System.nanoTime();
                 ProbeResult result = p.getValue().run(input);
                 double seconds = (System.nanoTime() - t1) / 1e9;
+                requireFinite(upstream.name(), p.getKey(), result);
                 table.put(upstream.name(), p.getKey(), result, seconds);
                 console.line(String.format(Locale.ROOT, "  %-10s %s = %.3f  (%.1fs)", p.getKey(), result.metric(),
                         result.value(), seconds));
             }
         }
         return table;
+    }
+
+    /**
+     * A non-finite metric, layer weight or detail means the probe's head diverged: it must stop the probing with the
+     * task's name, never enter a table, a report or a fit as a number.
+     */
+    static void requireFinite(String upstream, String task, ProbeResult result) {
+        List<String> bad = new ArrayList<>();
+        if (!Double.isFinite(result.value())) {
+            bad.add(result.metric() + " = " + result.value());
+        }
+        double[] weights = result.layerWeights();
+        for (int l = 0; weights != null && l < weights.length; l++) {
+            if (!Double.isFinite(weights[l])) {
+                bad.add("layer weight " + l + " = " + weights[l]);
+                break;
+            }
+        }
+        result.details().forEach((key, value) -> {
+            if (value == null || !Double.isFinite(value)) {
+                bad.add(key + " = " + value);
+            }
+        });
+        if (!bad.isEmpty()) {
+            throw new PretextFailure("probe '" + task + "' on upstream '" + upstream + "' gave non-finite results ("
+                    + String.join(", ", bad) + "): its head diverged, so no number was recorded for it. The run's "
+                    + "checkpoints are kept: `pretext probe RUN_DIR --tasks ...` probes again without this task; "
+                    + "please report it with the run folder's manifest.json");
+        }
     }
 
     private ProbeInput input(String task, Probe probe, Map<Utterance, LayerStack> reps) {

@@ -122,7 +122,7 @@ public final class AsrProbe implements Probe {
         }
     }
 
-    /** [B, 1, maxFrames]: 1 on each utterance's real frames, 0 on padding. */
+    /** [B, maxFrames, 1]: 1 on each utterance's real frames, 0 on padding. */
     private static NDArray mask(NDManager manager, int[] lengths) {
         int maxFrames = 0;
         for (int length : lengths) {
@@ -132,7 +132,7 @@ public final class AsrProbe implements Probe {
         for (int b = 0; b < lengths.length; b++) {
             Arrays.fill(values, b * maxFrames, b * maxFrames + lengths[b], 1f);
         }
-        return manager.create(values, new Shape(lengths.length, 1, maxFrames));
+        return manager.create(values, new Shape(lengths.length, maxFrames, 1));
     }
 
     private String[] transcripts(List<ProbeExample> examples) {
