@@ -35,7 +35,12 @@ public final class WeightedLayerSum extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape perLayer = x.getShape().slice(1);
-        NDArray weights = parameters.getValue(logits, x.getDevice(), training).softmax(0).reshape(1, layers);
+        NDArray softmax = parameters.getValue(logits, x.getDevice(), training).softmax(0);
+        // An op's result belongs to its first operand's manager: left there, this step's arrays and every one
+        // computed from them would live in the head's run-long manager until the probe ends. The input's manager
+        // (the step's) owns them instead.
+        softmax.attach(x.getManager());
+        NDArray weights = softmax.reshape(1, layers);
         return new NDList(weights.matMul(x.reshape(layers, perLayer.size())).reshape(perLayer));
     }
 

@@ -79,6 +79,38 @@ class HeadTrainerTest {
                 java.util.Arrays.toString(trained.weights()));
     }
 
+    /** Arrays the head's own manager holds after training for {@code epochs}. */
+    private static int arraysKeptAfter(int epochs) {
+        int n = 64;
+        int[] labels = new int[n];
+        float[][] pooled = examples(n, labels, 5);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SequentialBlock model = new SequentialBlock().add(new WeightedLayerSum(LAYERS))
+                    .add(Linear.builder().setUnits(2).build());
+            HeadTrainer.initialise(model, manager, 1, new Shape(LAYERS, 1, DIM));
+            HeadTrainer.train(model, manager, n, new HeadTrainer.Settings(epochs, 8, 0.05), 1,
+                    (parameters, step, batch) -> {
+                        NDArray x = LayerBatches.pooled(step, pooled, batch, LAYERS, DIM);
+                        long[] y = new long[batch.length];
+                        for (int i = 0; i < batch.length; i++) {
+                            y[i] = labels[batch[i]];
+                        }
+                        NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
+                        return logits.logSoftmax(1).gather(step.create(y).reshape(-1, 1), 1).mean().neg();
+                    });
+            return manager.getManagedArrays().size();
+        }
+    }
+
+    @Test
+    void aStepsArraysDieWithTheStep() {
+        // The mixture's weights are the first operand of the forward pass, so its arrays once landed in the head's
+        // run-long manager and every step's activations lived until the probe ended (gigabytes on minutes of data).
+        int afterOne = arraysKeptAfter(1);
+        int afterFour = arraysKeptAfter(4);
+        assertEquals(afterOne, afterFour, "arrays kept after 1 epoch: " + afterOne + ", after 4: " + afterFour);
+    }
+
     @Test
     void sameSeedSameModelOtherSeedOtherModel() {
         Trained first = train(3, false);
