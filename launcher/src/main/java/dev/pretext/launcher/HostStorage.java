@@ -1,0 +1,110 @@
+package dev.pretext.launcher;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The framework's throw-away storage folder ({@code pretext-host-<pid>-*} in the temporary folder, about 9 MB).
+ * A killed process cannot delete it, so each folder holds a lock file that its process keeps locked while it
+ * runs: a later start deletes every such folder whose lock it can take. The lock, not the pid, decides (pids
+ * are reused, and containers sharing /tmp see other pid namespaces); the kernel drops the lock of a dead process.
+ */
+final class HostStorage implements AutoCloseable {
+    static final String PREFIX = "pretext-host-";
+    private static final String LOCK = ".lock";
+
+    private final Path dir;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private HostStorage(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static HostStorage create(Path tmp) throws IOException {
+        Path dir = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return new HostStorage(dir, channel, channel.lock());
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Deletes the storage folders of hosts that are no longer running; returns the folders deleted. */
+    static List<Path> removeAbandoned(Path tmp) {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+            for (Path dir : ds) {
+                if (Files.isDirectory(dir) && abandoned(dir)) {
+                    delete(dir);
+                    removed.add(dir);
+                }
+            }
+        } catch (IOException e) {
+            // Cleaning up is a courtesy; a folder we cannot read is someone else's.
+        }
+        return removed;
+    }
+
+    /**
+     * True when no process holds the folder's lock. A folder younger than a minute may be one whose process has
+     * not taken its lock yet.
+     */
+    private static boolean abandoned(Path dir) {
+        Path lockFile = dir.resolve(LOCK);
+        try {
+            if (!Files.isRegularFile(lockFile)
+                    || Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minusSeconds(60))) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                return false;
+            }
+            probe.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false;   // a host of this very JVM holds it
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Left for a later start.
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // Deleting follows anyway.
+        }
+        delete(dir);
+    }
+}
