@@ -7,11 +7,13 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The framework's throw-away storage folder ({@code pretext-host-<pid>-*} in the temporary folder, about 9 MB).
@@ -22,6 +24,11 @@ import java.util.List;
 final class HostStorage implements AutoCloseable {
     static final String PREFIX = "pretext-host-";
     private static final String LOCK = ".lock";
+    /**
+     * Folders of hosts in this JVM. Their lock files are never opened by the clean-up: closing any channel on
+     * a file drops every lock this process holds on it (POSIX record locks).
+     */
+    private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final FileChannel channel;
@@ -35,8 +42,14 @@ final class HostStorage implements AutoCloseable {
 
     static HostStorage create(Path tmp) throws IOException {
         Path dir = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new HostStorage(dir, channel, channel.lock());
+        // Locked under another name, then renamed (the lock stays with the open file): a lock file that
+        // another start sees is always locked while its host runs.
+        Path unlocked = dir.resolve(LOCK + ".new");
+        FileChannel channel = FileChannel.open(unlocked, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock();
+        Files.move(unlocked, dir.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
+        OWNED.add(dir.toAbsolutePath().normalize());
+        return new HostStorage(dir, channel, lock);
     }
 
     Path dir() {
@@ -48,7 +61,7 @@ final class HostStorage implements AutoCloseable {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, PREFIX + "*")) {
             for (Path dir : ds) {
-                if (Files.isDirectory(dir) && abandoned(dir)) {
+                if (Files.isDirectory(dir) && !OWNED.contains(dir.toAbsolutePath().normalize()) && abandoned(dir)) {
                     delete(dir);
                     removed.add(dir);
                 }
@@ -59,18 +72,10 @@ final class HostStorage implements AutoCloseable {
         return removed;
     }
 
-    /**
-     * True when no process holds the folder's lock. A folder younger than a minute may be one whose process has
-     * not taken its lock yet.
-     */
+    /** True when no process holds the folder's lock. A folder without a lock file is one being created. */
     private static boolean abandoned(Path dir) {
         Path lockFile = dir.resolve(LOCK);
-        try {
-            if (!Files.isRegularFile(lockFile)
-                    || Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minusSeconds(60))) {
-                return false;
-            }
-        } catch (IOException e) {
+        if (!Files.isRegularFile(lockFile)) {
             return false;
         }
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
@@ -81,7 +86,7 @@ final class HostStorage implements AutoCloseable {
             probe.release();
             return true;
         } catch (OverlappingFileLockException e) {
-            return false;   // a host of this very JVM holds it
+            return false;
         } catch (IOException | SecurityException e) {
             return false;
         }
@@ -106,5 +111,6 @@ final class HostStorage implements AutoCloseable {
             // Deleting follows anyway.
         }
         delete(dir);
+        OWNED.remove(dir.toAbsolutePath().normalize());
     }
 }
