@@ -35,6 +35,8 @@ public final class OsgiPluginRegistry implements PluginRegistry {
     private final String logHint;
     /** By service id: the plugin, or why it is not one. */
     private final Map<Long, Object> seen = new ConcurrentHashMap<>();
+    /** By bundle id, last modification and state: why it did not start (finding out runs its activator again). */
+    private final Map<String, String> notStarted = new ConcurrentHashMap<>();
 
     /** @param pluginsDir the watched folder; bundles installed from it are checked by {@link #problems()} */
     public OsgiPluginRegistry(BundleContext context, Path pluginsDir) {
@@ -173,7 +175,9 @@ public final class OsgiPluginRegistry implements PluginRegistry {
             }
             locations.add(location);
             if (b.getState() != Bundle.ACTIVE) {
-                problems.add(new BundleProblem(name(b), String.valueOf(b.getVersion()), location, state(b), cause(b)));
+                String cause = notStarted.computeIfAbsent(
+                        b.getBundleId() + "@" + b.getLastModified() + "@" + b.getState(), k -> cause(b));
+                problems.add(new BundleProblem(name(b), String.valueOf(b.getVersion()), location, state(b), cause));
             } else if ((b.getRegisteredServices() == null || b.getRegisteredServices().length == 0)
                     && !withPluginProblems.contains(b.getBundleId())
                     // An active bundle that exports packages is a library for other plugins (probe support, ...).
