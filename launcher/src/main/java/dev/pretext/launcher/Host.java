@@ -80,7 +80,7 @@ public final class Host implements AutoCloseable {
         try {
             storage = HostStorage.create(tmp);
             Map<String, Object> config = new HashMap<>();
-            config.put(Constants.FRAMEWORK_STORAGE, storage.dir().toString());
+            config.put(Constants.FRAMEWORK_STORAGE, storage.frameworkDir().toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath()));
             config.put("felix.fileinstall.dir", pluginsDir.toAbsolutePath().toString());

@@ -56,6 +56,11 @@ final class HostStorage implements AutoCloseable {
         return dir;
     }
 
+    /** The framework's own folder, beside the lock: Felix empties its storage folder when it starts. */
+    Path frameworkDir() {
+        return dir.resolve("felix");
+    }
+
     /** Deletes the storage folders of hosts that are no longer running; returns the folders deleted. */
     static List<Path> removeAbandoned(Path tmp) {
         List<Path> removed = new ArrayList<>();
