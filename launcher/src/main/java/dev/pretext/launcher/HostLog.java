@@ -1,5 +1,6 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.UserError;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogService;
@@ -8,7 +9,6 @@ import org.osgi.service.log.Logger;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,8 @@ final class HostLog implements LogService, AutoCloseable {
             log.write("INFO", "host", "start, pid " + ProcessHandle.current().pid(), null);
             return log;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the host log " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot write the host log " + file + " (" + e + "); pass --cache DIR with a folder "
+                    + "you can write to");
         }
     }
 

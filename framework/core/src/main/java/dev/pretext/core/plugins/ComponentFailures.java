@@ -61,6 +61,13 @@ final class ComponentFailures {
         if (cause == null) {
             cause = trace.lines().findFirst().orElse(trace);
         }
-        return cause.strip();
+        cause = cause.strip();
+        // "java.lang.IllegalStateException: x" -> "IllegalStateException: x", as the registry's other causes read.
+        int colon = cause.indexOf(": ");
+        String type = colon < 0 ? cause : cause.substring(0, colon);
+        if (!type.contains(" ") && type.contains(".")) {
+            cause = cause.substring(type.lastIndexOf('.') + 1);
+        }
+        return cause;
     }
 }

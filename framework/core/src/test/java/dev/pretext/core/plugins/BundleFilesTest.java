@@ -75,7 +75,8 @@ class BundleFilesTest {
                 Caused by: java.lang.IllegalStateException: no licence file
                 \t... 35 more
                 """;
-        assertEquals("java.lang.IllegalStateException: no licence file", ComponentFailures.rootCause(trace));
-        assertEquals("java.lang.Error: alone", ComponentFailures.rootCause("java.lang.Error: alone\n\tat x.Y(Y.java:1)"));
+        assertEquals("IllegalStateException: no licence file", ComponentFailures.rootCause(trace));
+        assertEquals("Error: alone", ComponentFailures.rootCause("java.lang.Error: alone\n\tat x.Y(Y.java:1)"));
+        assertEquals("Broken$Inner", ComponentFailures.rootCause("example.Broken$Inner"));
     }
 }
