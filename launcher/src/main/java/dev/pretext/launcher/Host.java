@@ -2,6 +2,7 @@ package dev.pretext.launcher;
 
 import ai.djl.engine.Engine;
 import dev.pretext.core.UserError;
+import dev.pretext.core.plugins.BundleFiles;
 import dev.pretext.core.plugins.OsgiPluginRegistry;
 import dev.pretext.core.plugins.PluginRegistry;
 import org.apache.felix.framework.Felix;
@@ -10,6 +11,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
+import org.osgi.service.log.LogService;
+import org.osgi.service.log.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -31,22 +34,37 @@ import java.util.Map;
  */
 public final class Host implements AutoCloseable {
     private final Framework framework;
-    private final Path storage;
+    private final HostStorage storage;
     private final Path pluginsDir;
+    private final HostLog log;
     private final OsgiPluginRegistry registry;
 
-    private Host(Framework framework, Path storage, Path pluginsDir) {
+    private Host(Framework framework, HostStorage storage, Path pluginsDir, HostLog log) {
         this.framework = framework;
         this.storage = storage;
         this.pluginsDir = pluginsDir;
-        this.registry = new OsgiPluginRegistry(framework.getBundleContext(), pluginsDir);
+        this.log = log;
+        this.registry = new OsgiPluginRegistry(framework.getBundleContext(), pluginsDir, log.file());
+    }
+
+    /** Starts a host that logs into the default cache's {@code logs/host.log}; see {@link #start(Path, Path, Path)}. */
+    public static Host start(Path systemDir, Path pluginsDir) {
+        return start(systemDir, pluginsDir, defaultLog());
+    }
+
+    /** {@code $PRETEXT_CACHE/logs/host.log}, or {@code ~/.cache/pretext/logs/host.log}. */
+    public static Path defaultLog() {
+        String env = System.getenv("PRETEXT_CACHE");
+        Path cache = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "pretext");
+        return cache.resolve("logs").resolve("host.log");
     }
 
     /**
      * @param systemDir  the framework's own bundles (SCR, FileInstall and their dependencies)
      * @param pluginsDir the watched folder of plugin bundles
+     * @param logFile    where the framework, SCR and FileInstall log (stack traces of failing plugins)
      */
-    public static Host start(Path systemDir, Path pluginsDir) {
+    public static Host start(Path systemDir, Path pluginsDir, Path logFile) {
         initialiseEngine();
         // FileInstall names bundles by normalised URI; compare like with like.
         pluginsDir = pluginsDir.toAbsolutePath().normalize();
@@ -55,10 +73,14 @@ public final class Host implements AutoCloseable {
             throw new UserError("plugins folder " + pluginsDir + " does not exist; build the distribution with "
                     + "./pretext (or mvn package) or pass --plugins DIR");
         }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        HostStorage.removeAbandoned(tmp);
+        HostLog log = HostLog.open(logFile);
+        HostStorage storage = null;
         try {
-            Path storage = Files.createTempDirectory("pretext-felix-");
-            Map<String, String> config = new HashMap<>();
-            config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+            storage = HostStorage.create(tmp);
+            Map<String, Object> config = new HashMap<>();
+            config.put(Constants.FRAMEWORK_STORAGE, storage.frameworkDir().toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath()));
             config.put("felix.fileinstall.dir", pluginsDir.toAbsolutePath().toString());
@@ -68,10 +90,13 @@ public final class Host implements AutoCloseable {
             config.put("felix.fileinstall.log.level", "1");
             config.put("felix.fileinstall.filter", ".*\\.jar");
             config.put("felix.log.level", "1");
+            config.put("felix.log.logger", log.felixLogger());
             Felix felix = new Felix(config);
             felix.init();
             felix.start();
             BundleContext ctx = felix.getBundleContext();
+            // Before SCR and FileInstall start, so that they log here from their first message on.
+            ctx.registerService(new String[]{LoggerFactory.class.getName(), LogService.class.getName()}, log, null);
             List<Bundle> system = new ArrayList<>();
             for (Path jar : jars(systemDir)) {
                 system.add(ctx.installBundle(jar.toUri().toString()));
@@ -81,14 +106,26 @@ public final class Host implements AutoCloseable {
                     b.start();
                 }
             }
-            Host host = new Host(felix, storage, pluginsDir);
+            Host host = new Host(felix, storage, pluginsDir, log);
             host.awaitPlugins(15_000);
             return host;
         } catch (IOException e) {
+            cleanUp(storage, log);
             throw new UncheckedIOException(e);
         } catch (BundleException e) {
+            cleanUp(storage, log);
             throw new IllegalStateException("the OSGi host failed to start: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanUp(storage, log);
+            throw e;
         }
+    }
+
+    private static void cleanUp(HostStorage storage, HostLog log) {
+        if (storage != null) {
+            storage.close();
+        }
+        log.close();
     }
 
     /** DJL must find its engine through the host's class loader, offline, before bundles exist. */
@@ -103,6 +140,7 @@ public final class Host implements AutoCloseable {
         } finally {
             t.setContextClassLoader(previous);
         }
+        NativeLogging.apply();
     }
 
     private static List<Path> hostClassPath() {
@@ -135,9 +173,14 @@ public final class Host implements AutoCloseable {
         int stableRounds = 0;
         int lastCount = -1;
         while (System.currentTimeMillis() < deadline) {
-            List<Path> expected;
+            List<Path> expected = new ArrayList<>();
             try {
-                expected = jars(pluginsDir);
+                for (Path jar : jars(pluginsDir)) {
+                    // A jar that is not a bundle never appears; waiting for it cost the whole timeout.
+                    if (bundleAt(jar) != null || BundleFiles.whyNotABundle(jar) == null) {
+                        expected.add(jar);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -203,12 +246,12 @@ public final class Host implements AutoCloseable {
         } catch (BundleException | InterruptedException e) {
             // Shutting down anyway.
         }
-        try (var walk = Files.walk(storage)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A leftover temp folder is harmless.
-        }
+        storage.close();
+        log.close();
+    }
+
+    /** Where the framework, SCR and FileInstall log. */
+    public Path log() {
+        return log.file();
     }
 }

@@ -115,7 +115,7 @@ public final class Main implements Runnable {
     }
 
     Host startHost() {
-        return Host.start(dist().resolve("system"), pluginsDir());
+        return Host.start(dist().resolve("system"), pluginsDir(), cacheDir().resolve("logs").resolve("host.log"));
     }
 
     PrintWriter out() {

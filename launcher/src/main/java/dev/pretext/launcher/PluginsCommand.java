@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List installed plugins (kind, type, version, bundle, state) and bundles that failed to load.")
+        description = "List installed plugins (kind, type, version, bundle, state), and every problem of the plugins "
+                + "folder with its cause: files that are not bundles, bundles that failed to load, plugins that fail.")
 final class PluginsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -46,6 +47,7 @@ final class PluginsCommand implements Callable<Integer> {
                 doc.put("plugins_dir", host.pluginsDir().toString());
                 doc.put("plugins", rows);
                 doc.put("problems", problems);
+                doc.put("log", host.log().toString());
                 out.print(Json.pretty(doc));
             } else {
                 out.printf("%-13s %-12s %-9s %-38s %s%n", "KIND", "TYPE", "VERSION", "BUNDLE", "STATE");
@@ -54,10 +56,15 @@ final class PluginsCommand implements Callable<Integer> {
                             "active");
                 }
                 for (BundleProblem b : problems) {
-                    out.printf("%-13s %-12s %-9s %-38s %s%n", "-", "-", b.version(), b.bundle(), b.state());
+                    String[] plugin = b.plugin() == null ? new String[]{"-", "-"} : b.plugin().split(" ", 2);
+                    out.printf("%-13s %-12s %-9s %-38s %s%n", plugin[0], plugin[1], b.version(), b.bundle(),
+                            b.plugin() == null ? b.state() : "failed");
                     out.printf("    cause: %s%n", b.cause().replace("\n", "\n    "));
                 }
                 out.printf("%nplugins folder: %s%n", host.pluginsDir());
+                if (!problems.isEmpty()) {
+                    out.printf("host log (stack traces): %s%n", host.log());
+                }
             }
             out.flush();
             return 0;

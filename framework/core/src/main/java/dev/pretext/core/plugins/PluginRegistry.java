@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public interface PluginRegistry {
     List<InstalledPlugin> plugins();
 
-    /** Bundles that failed to resolve or start, or register nothing. */
+    /** Jars that are not bundles, bundles that failed to resolve or start or register nothing, and broken plugins. */
     default List<BundleProblem> problems() {
         return List.of();
     }
@@ -27,6 +27,14 @@ public interface PluginRegistry {
         List<InstalledPlugin> ofKind = plugins().stream().filter(p -> p.kind() == kind).toList();
         List<InstalledPlugin> ofType = ofKind.stream().filter(p -> p.type().equals(type)).toList();
         if (ofType.isEmpty()) {
+            String wanted = kind.id() + " " + type;
+            for (BundleProblem broken : problems()) {
+                if (wanted.equals(broken.plugin())) {
+                    throw new UserError(kind.id() + " plugin '" + type + "' of bundle " + broken.bundle() + " "
+                            + broken.version() + " is installed but broken: " + broken.cause()
+                            + "\n  fix the plugin or remove " + file(broken.location()));
+                }
+            }
             List<String> types = ofKind.stream().map(InstalledPlugin::type).distinct().sorted().toList();
             String near = types.stream().filter(t -> dev.pretext.core.recipe.Strings.editDistance(t, type) <= 2)
                     .findFirst().map(t -> " (did you mean '" + t + "'?)").orElse("");
@@ -42,12 +50,22 @@ public interface PluginRegistry {
                 + ofType.stream().map(p -> p.version().toString()).sorted().collect(Collectors.joining(", "))));
     }
 
+    /** A bundle location as a path when it is a file URI. */
+    private static String file(String location) {
+        try {
+            return location.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(location)).toString() : location;
+        } catch (RuntimeException e) {
+            return location;
+        }
+    }
+
     private String problemsHint() {
         List<BundleProblem> problems = problems();
         if (problems.isEmpty()) {
             return "";
         }
-        return "\n  bundles that failed to load (see `pretext plugins`): "
-                + problems.stream().map(BundleProblem::bundle).collect(Collectors.joining(", "));
+        return "\n  plugins folder problems (see `pretext plugins`):" + problems.stream()
+                .map(p -> "\n    " + p.bundle() + (p.plugin() == null ? "" : " (" + p.plugin() + ")") + ": " + p.cause())
+                .collect(Collectors.joining());
     }
 }
