@@ -136,7 +136,7 @@ class WavdirDatasetTest {
                 skipped.toString());
         assertEquals("empty file (0 bytes)", skipped.get(1).reason());
         assertTrue(skipped.get(2).reason().startsWith("unsupported encoding: mu-law"), skipped.toString());
-        assertEquals("not a WAV or FLAC file (it starts with bytes 74 68 69 73)", skipped.get(3).reason());
+        assertEquals("not a WAV or FLAC file (no RIFF/WAVE or fLaC header)", skipped.get(3).reason());
         assertTrue(skipped.get(4).reason().startsWith("truncated: the data chunk declares 32000 bytes"),
                 skipped.toString());
         assertEquals("same id 'twice/x' as twice/x.flac: keep one of the two", skipped.get(5).reason());
@@ -197,7 +197,7 @@ class WavdirDatasetTest {
         Files.write(file, new byte[10]);
         // The core adds the utterance and its path to the reason.
         BadAudioException e = assertThrows(BadAudioException.class, () -> dataset.audio(u));
-        assertEquals("not a WAV or FLAC file (it starts with bytes 00 00 00 00)", e.getMessage());
+        assertEquals("not a WAV or FLAC file (no RIFF/WAVE or fLaC header)", e.getMessage());
     }
 
     @Test
