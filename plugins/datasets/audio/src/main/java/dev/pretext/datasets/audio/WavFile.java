@@ -171,7 +171,7 @@ final class WavFile {
             }
         }
         return new BadAudioException(String.format(java.util.Locale.ROOT,
-                "sample %d%s at %.3f s is %s: float audio must hold finite samples; fix or remove the file",
+                "sample %d%s at %.3f s is %s (float audio must hold finite samples)",
                 frame, channel, frame / (double) h.sampleRate(), what));
     }
 
