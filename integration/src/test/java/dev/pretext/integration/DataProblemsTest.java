@@ -76,7 +76,8 @@ class DataProblemsTest {
         JsonNode manifest = new ObjectMapper().readTree(temp.resolve("runs/data-fail/manifest.json").toFile());
         JsonNode problems = manifest.at("/data_problems/data.train");
         assertEquals(2, problems.get("skipped").asInt(), manifest.toString());
-        assertTrue(problems.get("files").toString().contains("spk/empty.wav: empty file (0 bytes)"), problems.toString());
+        assertTrue(problems.get("files").toString().contains("spk/empty.wav: empty file (0 bytes)"),
+                problems.toString());
         assertTrue(problems.get("files").toString().contains("spk/truncated.wav: truncated"), problems.toString());
     }
 
@@ -94,9 +95,10 @@ class DataProblemsTest {
     }
 
     /**
-     * Bad audio that used to get through: a float WAV with a NaN sample, a one-sample WAV, a link loop and a link
-     * out of the manifest's root. Each is refused with its reason, nothing of the linked file is printed, the
-     * run trains on the rest, and report.md lists them as manifest.json does.
+     * Bad audio that used to get through: a float WAV with a NaN sample, a one-sample WAV, a file too short for
+     * the frontend's first frame, a link loop and a link out of the manifest's root. Each is refused with its
+     * reason, nothing of the linked file is printed, the run trains on the rest, and report.md lists them as
+     * manifest.json does.
      */
     @Test
     void badAudioThatUsedToGetThroughIsLeftOutWithItsReasonInTheManifestAndTheReport() throws Exception {
@@ -108,38 +110,43 @@ class DataProblemsTest {
         }
         Files.write(audio.resolve("nan.wav"), floatWavWithNaN(1234));
         Files.write(audio.resolve("one.wav"), wav(1.0 / 16000, 300));
+        // Long enough for a 25 ms window, too short for two (fbank's stack: 2 needs 35 ms): the core finds it.
+        Files.write(audio.resolve("thirty-ms.wav"), wav(0.030, 300));
         Files.createSymbolicLink(audio.resolve("loop.wav"), Path.of("loop2.wav"));
         Files.createSymbolicLink(audio.resolve("loop2.wav"), Path.of("loop.wav"));
         Path secret = Files.writeString(temp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
         Files.createSymbolicLink(audio.resolve("secret.wav"), secret);
-        tsv.append("spk/nan.wav\t16000\nspk/one.wav\t1\nspk/loop.wav\t1\nspk/secret.wav\t1\n");
+        tsv.append("spk/nan.wav\t16000\nspk/one.wav\t1\nspk/loop.wav\t1\nspk/secret.wav\t1\nspk/thirty-ms.wav\t480\n");
         Path manifestTsv = Files.writeString(temp.resolve("train.tsv"), tsv.toString());
         Path recipe = Files.writeString(temp.resolve("bad-audio.yaml"), """
                 name: bad-audio
                 budget: {steps: 2}
                 data:
                   train: {type: manifest, tsv: %s, verify_audio: true}
-                frontend: {type: fbank, bins: 40}
+                frontend: {type: fbank, bins: 40, stack: 2}
                 encoder: {type: transformer, layers: 1, dim: 16, heads: 2, ffn: 32}
                 objective: mam
                 batch: {seconds: 4, max_utterance_seconds: 2}
                 """.formatted(manifestTsv));
         Cli cli = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs", temp.resolve("runs").toString());
         assertEquals(0, cli.exit(), cli.out() + cli.err());
-        assertTrue(cli.out().contains("4 file(s) left out"), cli.out());
+        assertTrue(cli.out().contains("5 file(s) left out"), cli.out());
         Path run = temp.resolve("runs/bad-audio");
         JsonNode manifest = new ObjectMapper().readTree(run.resolve("manifest.json").toFile());
         assertEquals(8, manifest.at("/data/train_utterances").asInt(), manifest.toString());
         JsonNode problems = manifest.at("/data_problems/data.train");
-        assertEquals(4, problems.get("skipped").asInt(), manifest.toString());
+        assertEquals(5, problems.get("skipped").asInt(), manifest.toString());
         java.util.List<String> files = new java.util.ArrayList<>();
         problems.get("files").forEach(f -> files.add(f.asText()));
-        assertEquals(4, files.size(), files.toString());
+        assertEquals(5, files.size(), files.toString());
         assertTrue(files.get(0).startsWith("spk/loop.wav: a symbolic link loop"), files.toString());
         assertTrue(files.get(1).startsWith("spk/nan.wav: sample 1234 at 0.077 s is NaN"), files.toString());
         assertTrue(files.get(2).startsWith("spk/one.wav: too short: 1 sample"), files.toString());
         assertTrue(files.get(3).startsWith("spk/secret.wav: a symbolic link to " + secret.toRealPath()
                 + ", outside the root folder"), files.toString());
+        assertEquals(audio.resolve("thirty-ms.wav") + ": too short for the frontend: 30.0 ms of audio (480 samples at "
+                + "16 kHz), and fbank makes its first frame from 35.0 ms (560 samples); remove it or join it to a "
+                + "longer recording", files.get(4));
         String report = Files.readString(run.resolve("report.md"));
         assertTrue(report.contains("## Files left out"), report);
         for (String f : files) {

@@ -100,7 +100,8 @@ public final class Report {
             List<Object> files = p.get("files") instanceof List<?> l ? (List<Object>) l : List.of();
             long count = (long) num(p.get("skipped"));
             md.append("\n`").append(e.getKey()).append("`: ").append(count).append(count == 1 ? " file" : " files")
-                    .append(" not used").append(count > files.size() ? " (the first " + files.size() + " listed)" : "").append(".\n\n");
+                    .append(" not used").append(count > files.size() ? " (the first " + files.size() + " listed)" : "")
+                    .append(".\n\n");
             for (Object f : files) {
                 // Code spans: reasons and paths may hold characters markdown would interpret.
                 md.append("- `").append(f.toString().replace("`", "'")).append("`\n");

@@ -76,7 +76,8 @@ class ShortUtterancesTest {
         List<Utterance> all = List.of(utterance("long", 16000), utterance("one", 1), utterance("ten-ms", 160),
                 utterance("window", 400), utterance("stack", 560), utterance("short-of-stack", 559));
         ShortUtterances.Split plain = ShortUtterances.split(all, new SpeechFixture.Bands(8), "bands");
-        assertEquals(List.of("long", "window", "stack", "short-of-stack"), plain.kept().stream().map(Utterance::id).toList());
+        assertEquals(List.of("long", "window", "stack", "short-of-stack"),
+                plain.kept().stream().map(Utterance::id).toList());
         assertEquals(List.of(new SkippedFile("/corpus/one.wav", "too short for the frontend: 0.1 ms of audio (1 "
                         + "sample at 16 kHz), and bands makes its first frame from 25.0 ms (400 samples); remove it "
                         + "or join it to a longer recording"),

@@ -23,7 +23,8 @@ class ReportTest {
 
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("skipped", 2);
-        train.put("files", List.of("spk/nan.wav: sample 1234 at 0.077 s is NaN", "spk/`odd`.wav: empty file (0 bytes)"));
+        train.put("files", List.of("spk/nan.wav: sample 1234 at 0.077 s is NaN",
+                "spk/`odd`.wav: empty file (0 bytes)"));
         manifest.putUnder("data_problems", "data.train", train);
         Map<String, Object> probe = new LinkedHashMap<>();
         probe.put("skipped", 250);

@@ -317,7 +317,8 @@ class TrainerTest {
             UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> train("{steps: 3}",
                     dir.resolve("nan"), manager, new LinearEncoder(), new Reconstruction(), false, null, poisoned));
             assertTrue(e.getMessage().startsWith("the loss was NaN at the first step, before any weight was updated, "
-                    + "so the learning rate is not the cause; the data most likely is: its batch held t"), e.getMessage());
+                    + "so the learning rate is not the cause; the data most likely is: its batch held t"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("verify_audio: true"), e.getMessage());
             assertFalse(e.getMessage().contains("lower optim.lr"), e.getMessage());
         }

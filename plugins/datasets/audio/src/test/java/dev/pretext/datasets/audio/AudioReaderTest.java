@@ -176,12 +176,14 @@ class AudioReaderTest {
         float[] tone = TestWavs.tone(300, 1.0, 16000, 0.3);
         float[] nan = tone.clone();
         nan[1234] = Float.NaN;
-        Path nanWav = Files.write(dir.resolve("nan.wav"), TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, nan));
+        Path nanWav = Files.write(dir.resolve("nan.wav"),
+                TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, nan));
         float[] inf = tone.clone();
         inf[8000] = Float.POSITIVE_INFINITY;
         Path infWav = Files.write(dir.resolve("inf.wav"),
                 TestWavs.encode(16000, 64, TestWavs.IEEE_FLOAT, true, false, tone, inf));
-        Path clean = Files.write(dir.resolve("clean.wav"), TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, tone));
+        Path clean = Files.write(dir.resolve("clean.wav"),
+                TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, tone));
         // 1e39 is a finite double but no float: the mono sample would be infinite.
         byte[] huge = TestWavs.encode(16000, 64, TestWavs.IEEE_FLOAT, false, false, tone);
         java.nio.ByteBuffer.wrap(huge).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(huge.length - 8 * 100, 1e39);
@@ -207,7 +209,8 @@ class AudioReaderTest {
     @Test
     void filesShorterThanOneFrameAreRefusedWhenListed() throws IOException {
         AudioReader reader = new AudioReader();
-        Path one = Files.write(dir.resolve("one.wav"), TestWavs.encode(16000, 16, PCM, false, false, new float[] {0.1f}));
+        Path one = Files.write(dir.resolve("one.wav"),
+                TestWavs.encode(16000, 16, PCM, false, false, new float[] {0.1f}));
         assertEquals("too short: 1 sample (0.06 ms) of audio, less than the 25 ms (400 samples at 16 kHz) a frontend "
                 + "needs for one frame; remove it or join it to a longer recording", reason(() -> reader.probe(one)));
         Path tenMs = Files.write(dir.resolve("ten.wav"),

@@ -121,7 +121,8 @@ class LibriSpeechDatasetTest {
                 + "point it at an audio file";
         assertEquals(List.of(new SkippedFile("train-clean-100/19/198/19-198-0007.flac", loop),
                 new SkippedFile("train-clean-100/19/198/19-198-0008.flac", loop),
-                new SkippedFile("train-clean-100/26/496/26-496-0001.flac", "no line for 26-496-0001 in 26-496.trans.txt")),
+                new SkippedFile("train-clean-100/26/496/26-496-0001.flac",
+                        "no line for 26-496-0001 in 26-496.trans.txt")),
                 d.skipped());
     }
 
