@@ -142,7 +142,7 @@ class DataProblemsTest {
         assertTrue(files.get(0).startsWith("spk/loop.wav: a symbolic link loop"), files.toString());
         assertTrue(files.get(1).startsWith("spk/nan.wav: sample 1234 at 0.077 s is NaN"), files.toString());
         assertTrue(files.get(2).startsWith("spk/one.wav: too short: 1 sample"), files.toString());
-        assertTrue(files.get(3).startsWith("spk/secret.wav: a symbolic link to " + secret.toRealPath()
+        assertTrue(files.get(3).startsWith("spk/secret.wav: leads through a symbolic link to " + secret.toRealPath()
                 + ", outside the root folder"), files.toString());
         assertEquals(audio.resolve("thirty-ms.wav") + ": too short for the frontend: 30.0 ms of audio (480 samples at "
                 + "16 kHz), and fbank makes its first frame from 35.0 ms (560 samples); remove it or join it to a "

@@ -197,9 +197,10 @@ public final class ManifestDataset implements Dataset {
             }
             Path outside = CorpusFiles.outside(realRoot, file);
             if (outside != null) {
-                skipped.add(new SkippedFile(relative, "a symbolic link to " + outside + ", outside the root folder "
-                        + root + " (manifest paths must stay inside it): copy the file into the root or remove "
-                        + "the line"));
+                // The link may be the file or one of its folders.
+                skipped.add(new SkippedFile(relative, "leads through a symbolic link to " + outside + ", outside the "
+                        + "root folder " + root + " (manifest paths must stay inside it): copy the file into the "
+                        + "root or remove the line"));
                 continue;
             }
             String id = stripExtension(relative);
