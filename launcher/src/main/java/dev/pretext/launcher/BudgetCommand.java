@@ -3,6 +3,7 @@ package dev.pretext.launcher;
 import dev.pretext.core.plan.BudgetPlan;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.run.Console;
 import dev.pretext.core.run.Json;
 import dev.pretext.core.run.TrainingRun;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ final class BudgetCommand implements Callable<Integer> {
         Path scratch = Files.createTempDirectory("pretext-budget-");
         try (Host host = main.startHost()) {
             ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, main.cacheDir());
-            var training = TrainingRun.list(run.train(), loaded.recipe().seed());
+            var training = TrainingRun.list(run.train(), run.frontend(), loaded.recipe().seed(), Console.quiet(), null);
             TrainingRun.checkObjective(run, training);
             BudgetPlan.Report report = BudgetPlan.plan(run, training);
             var out = main.out();

@@ -55,7 +55,8 @@ final class TargetsCommand implements Callable<Integer> {
                 throw new UserError("objective " + run.objective().plugin().type() + " needs nothing made before "
                         + "training");
             }
-            List<Utterance> training = TrainingRun.list(run.train(), loaded.recipe().seed(), console, null);
+            List<Utterance> training = TrainingRun.list(run.train(), run.frontend(), loaded.recipe().seed(), console,
+                    null);
             boolean ran;
             if (fromRun != null) {
                 try (LayerFeatures frames = new LayerFeatures(fromRun.toAbsolutePath(), layer, run.train().instance(),

@@ -3,9 +3,11 @@ package dev.pretext.core.data;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.data.Utterance;
+import dev.pretext.core.UserError;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -32,11 +34,20 @@ public record FeatureStats(@JsonProperty("mean") float[] mean, @JsonProperty("st
         double[] sum = new double[dim];
         double[] sumSq = new double[dim];
         long frames = 0;
-        for (Features f : extracted) {
+        for (int k = 0; k < extracted.size(); k++) {
+            Features f = extracted.get(k);
             float[] x = f.data();
             for (int t = 0; t < f.frames(); t++) {
                 for (int d = 0; d < dim; d++) {
                     double v = x[t * dim + d];
+                    if (!Double.isFinite(v)) {
+                        // One such value would make every statistic NaN and the first loss NaN: name the source.
+                        Utterance u = sample.get(k);
+                        throw new UserError(String.format(Locale.ROOT, "utterance %s (%s) gives a %s feature at "
+                                        + "frame %d, bin %d: its audio most likely holds NaN, infinite or "
+                                        + "absurdly large samples; fix or remove the file", u.id(), u.audio(),
+                                Double.isNaN(v) ? "NaN" : "infinite", t, d));
+                    }
                     sum[d] += v;
                     sumSq[d] += v * v;
                 }

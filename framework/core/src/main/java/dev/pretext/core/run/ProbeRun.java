@@ -77,7 +77,7 @@ public final class ProbeRun {
                     + "resume the run first, or probe only the baselines with --upstream features,random");
         }
         FeatureStats stats = loadStats(runDir, loaded);
-        List<Utterance> probeUtterances = TrainingRun.list(run.probeData(), seed, console, null);
+        List<Utterance> probeUtterances = TrainingRun.list(run.probeData(), run.frontend(), seed, console, null);
         FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), List.of(),
                 run.frontend().instance(), Double.MAX_VALUE, seed, stats, run.featureCache());
         ProbeRunner runner = new ProbeRunner(probeUtterances, clean, loaded.probing().testShare(), seed, console);

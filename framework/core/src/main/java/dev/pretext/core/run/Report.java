@@ -59,6 +59,7 @@ public final class Report {
                             + "bypassed (cropped or augmented audio), %d damaged files recomputed, %d not written",
                     c.hits(), c.misses(), 100 * c.hitShare(), c.bypassed(), c.damaged(), c.writeFailures()));
         }
+        leftOut(md, manifest);
         md.append("\n## Compute by component (training FLOPs)\n\n| component | FLOPs | share |\n|---|---|---|\n");
         double total = Math.max(1e-30, s.flops());
         for (var e : new TreeMap<>(s.flopsByComponent()).entrySet()) {
@@ -85,6 +86,27 @@ public final class Report {
         md.append("\nFiles: `recipe.yaml` (resolved), `manifest.json`, `metrics.jsonl`, `checkpoints/`")
                 .append(probes != null ? ", `probes.json`" : "").append(".\n");
         Json.writeAtomically(file, md.toString());
+    }
+
+    /** The files each dataset left out, with why, as the manifest records them under {@code data_problems}. */
+    @SuppressWarnings("unchecked")
+    static void leftOut(StringBuilder md, Manifest manifest) {
+        if (!(manifest.asMap().get("data_problems") instanceof Map<?, ?> problems) || problems.isEmpty()) {
+            return;
+        }
+        md.append("\n## Files left out\n");
+        for (Map.Entry<?, ?> e : problems.entrySet()) {
+            Map<String, Object> p = (Map<String, Object>) e.getValue();
+            List<Object> files = p.get("files") instanceof List<?> l ? (List<Object>) l : List.of();
+            long count = (long) num(p.get("skipped"));
+            md.append("\n`").append(e.getKey()).append("`: ").append(count).append(count == 1 ? " file" : " files")
+                    .append(" not used").append(count > files.size() ? " (the first " + files.size() + " listed)" : "")
+                    .append(".\n\n");
+            for (Object f : files) {
+                // Code spans: reasons and paths may hold characters markdown would interpret.
+                md.append("- `").append(f.toString().replace("`", "'")).append("`\n");
+            }
+        }
     }
 
     private static void row(StringBuilder md, String key, String value) {

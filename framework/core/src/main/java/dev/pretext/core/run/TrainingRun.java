@@ -15,6 +15,7 @@ import dev.pretext.core.data.DataSelection;
 import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
+import dev.pretext.core.data.ShortUtterances;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
@@ -78,13 +79,13 @@ public final class TrainingRun {
         manifest.write();
 
         Recipe r = run.recipe();
-        List<Utterance> trainUtterances = list(run.train(), recipe.recipe().seed(), console, manifest);
+        List<Utterance> trainUtterances = list(run.train(), run.frontend(), recipe.recipe().seed(), console, manifest);
         prepare(run, trainUtterances, null, false, console);
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
         List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
                 : run.probeData() == run.train() ? trainUtterances
-                : list(run.probeData(), recipe.recipe().seed(), console, manifest);
+                : list(run.probeData(), run.frontend(), recipe.recipe().seed(), console, manifest);
         console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
                 run.objective().plugin().type()));
@@ -336,17 +337,26 @@ public final class TrainingRun {
 
     /** Every utterance of a dataset, or a user error saying why there are none. */
     public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset, long seed) {
-        return list(dataset, seed, Console.quiet(), null);
+        return list(dataset, null, seed, Console.quiet(), null);
+    }
+
+    /** {@link #list(Composed, Composed, long, Console, Manifest)} without the frontend's length check. */
+    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset, long seed, Console console,
+                                       Manifest manifest) {
+        return list(dataset, null, seed, console, manifest);
     }
 
     /**
-     * Every utterance of a dataset that its {@code split} and {@code hours} keep; files the dataset skipped are
-     * reported on the console and, when a manifest is given, recorded in it under {@code data_problems}.
+     * Every utterance of a dataset that its {@code split} and {@code hours} keep; files the dataset skipped, and
+     * utterances too short for the frontend to make a frame of, are reported on the console and, when a manifest
+     * is given, recorded in it under {@code data_problems} and written at once (so a run refused here keeps them).
      *
+     * @param frontend the run's frontend, whose shortest input is checked; null checks nothing
      * @throws UserError when the dataset refuses (e.g. {@code on_bad_audio: fail}), is empty, or the selection
      *                   leaves nothing
      */
-    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset, long seed, Console console,
+    public static List<Utterance> list(Composed<dev.pretext.api.data.Dataset> dataset,
+                                       Composed<dev.pretext.api.model.Frontend> frontend, long seed, Console console,
                                        Manifest manifest) {
         String where = dataset.ref().path() + " (" + dataset.plugin().type() + ")";
         List<Utterance> utts;
@@ -355,18 +365,24 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UserError("cannot list " + where + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
+            // A refusal (on_bad_audio: fail): what the dataset found still goes into the manifest.
+            try {
+                record(dataset, dataset.instance().skipped(), manifest);
+            } catch (RuntimeException ignored) {
+                // A dataset that cannot say what it skipped has said it in the message.
+            }
             throw new UserError(where + ": " + e.getMessage());
         }
-        List<dev.pretext.api.data.SkippedFile> skipped = dataset.instance().skipped();
+        List<dev.pretext.api.data.SkippedFile> skipped = new ArrayList<>(dataset.instance().skipped());
+        if (frontend != null) {
+            ShortUtterances.Split split = ShortUtterances.split(utts, frontend.instance(), frontend.plugin().type());
+            utts = split.kept();
+            skipped.addAll(split.leftOut());
+        }
         if (!skipped.isEmpty()) {
             console.line(String.format(Locale.ROOT, "%s: %d file(s) left out, e.g. %s", where, skipped.size(),
                     skipped.get(0)));
-            if (manifest != null) {
-                Map<String, Object> problems = new LinkedHashMap<>();
-                problems.put("skipped", skipped.size());
-                problems.put("files", skipped.stream().limit(200).map(Object::toString).toList());
-                manifest.putUnder("data_problems", dataset.ref().path(), problems);
-            }
+            record(dataset, skipped, manifest);
         }
         if (utts.isEmpty()) {
             throw new UserError(where + " has no utterances" + (skipped.isEmpty() ? "" : " (all " + skipped.size()
@@ -384,6 +400,22 @@ public final class TrainingRun {
         } catch (IllegalArgumentException e) {
             throw new UserError(where + ": " + e.getMessage());
         }
+    }
+
+    /** How many files shows in the manifest (and so in the report); the count is always exact. */
+    static final int RECORDED_PROBLEMS = 200;
+
+    /** The dataset's left-out files under {@code data_problems}, written at once. */
+    private static void record(Composed<dev.pretext.api.data.Dataset> dataset,
+                               List<dev.pretext.api.data.SkippedFile> skipped, Manifest manifest) {
+        if (manifest == null || skipped.isEmpty()) {
+            return;
+        }
+        Map<String, Object> problems = new LinkedHashMap<>();
+        problems.put("skipped", skipped.size());
+        problems.put("files", skipped.stream().limit(RECORDED_PROBLEMS).map(Object::toString).toList());
+        manifest.putUnder("data_problems", dataset.ref().path(), problems);
+        manifest.write();
     }
 
     static double hours(List<Utterance> utterances) {

@@ -169,7 +169,8 @@ public final class Trainer {
                             gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
                             float lv = loss.getFloat();
                             if (!Float.isFinite(lv)) {
-                                throw new UserError("the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
+                                throw new UserError(step == 0 ? nonFiniteFirstLoss(lv, hb)
+                                        : "the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
                                         + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
                                         + "resume from the last checkpoint or start again");
                             }
@@ -182,7 +183,10 @@ public final class Trainer {
                     }
                     encoderFlops += encFlops[0];
                     audio += hb.seconds();
-                    padded += (double) hb.size() * hb.frames() / model.input().frameRateHz();
+                    // Audio plus padding: frames stand for slightly less audio than they cover, so the padded
+                    // frames count alone could fall below the audio (a negative padding share).
+                    padded += hb.seconds() + (hb.size() * (double) hb.frames() - hb.realFrames())
+                            / model.input().frameRateHz();
                     padShare += hb.paddingShare() / accumulate;
                     rows += hb.size();
                     int[] next = advance(loader, hb.epoch(), hb.index());
@@ -320,6 +324,19 @@ public final class Trainer {
         public boolean causal() {
             return model.causal();
         }
+    }
+
+    /**
+     * At the very first step no update has happened yet, so the learning rate cannot be the cause: the batch is
+     * (audio with NaN or Inf samples, or features a frontend could not compute).
+     */
+    private static String nonFiniteFirstLoss(float loss, HostBatch hb) {
+        List<String> ids = hb.utterances().stream().limit(8).map(u -> u.id()).toList();
+        return "the loss was " + loss + " at the first step, before any weight was updated, so the learning rate is "
+                + "not the cause; the data most likely is: its batch held " + String.join(", ", ids)
+                + (hb.utterances().size() > ids.size() ? " and " + (hb.utterances().size() - ids.size()) + " more" : "")
+                + ". Look for audio with NaN or Inf samples (set verify_audio: true on the dataset to "
+                + "check every file before training), or check feature_stats.json for NaN";
     }
 
     /** Parameter names as the blocks know them (e.g. {@code 02TransformerLayer_attention_qkv_weight}). */

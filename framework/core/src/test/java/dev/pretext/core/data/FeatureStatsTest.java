@@ -60,4 +60,23 @@ class FeatureStatsTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(sample.mean(), again.mean(),
                 "the sample does not depend on listing order");
     }
+
+    /** A NaN feature (a dataset that checks nothing, NaN samples) stops the estimate with the utterance named. */
+    @Test
+    void aNonFiniteFeatureNamesItsUtteranceInsteadOfReachingTheStatistics() {
+        List<Utterance> corpus = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            corpus.add(new Utterance("u" + i, Path.of("/corpus/u" + i + ".wav"), 0.5, null, null, null));
+        }
+        dev.pretext.core.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.pretext.core.UserError.class,
+                () -> FeatureStats.estimate(corpus, u -> {
+                    Features f = features(u);
+                    if (u.id().equals("u7")) {
+                        f.data()[2 * 13 + 1] = Float.NaN;
+                    }
+                    return f;
+                }, 10, 1));
+        assertEquals("utterance u7 (/corpus/u7.wav) gives a NaN feature at frame 13, bin 1: its audio most likely "
+                + "holds NaN, infinite or absurdly large samples; fix or remove the file", e.getMessage());
+    }
 }

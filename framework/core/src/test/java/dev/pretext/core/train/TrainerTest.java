@@ -23,6 +23,7 @@ import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
@@ -58,7 +59,7 @@ class TrainerTest {
     Path dir;
 
     /** Tones of rising pitch and varied length. */
-    static final class Tones implements Dataset {
+    static class Tones implements Dataset {
         final List<Utterance> utterances = new ArrayList<>();
 
         Tones() {
@@ -212,6 +213,11 @@ class TrainerTest {
 
     private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder,
                                   Objective objective, boolean resume, FeatureCache cache) {
+        return train(budget, runDir, manager, encoder, objective, resume, cache, new Tones());
+    }
+
+    private Trainer.Outcome train(String budget, Path runDir, NDManager manager, LinearEncoder encoder,
+                                  Objective objective, boolean resume, FeatureCache cache, Tones tones) {
         Recipe recipe = LoadedRecipe.parse(Path.of("t.yaml"), """
                 name: t
                 seed: 5
@@ -223,7 +229,6 @@ class TrainerTest {
                 batch: {seconds: 2, max_utterance_seconds: 0.5, loader_threads: 1, prefetch: 2}
                 checkpoint: {every_steps: 2, keep: 5}
                 """.formatted(budget)).recipe();
-        Tones tones = new Tones();
         BandEnergies frontend = new BandEnergies();
         FeaturePipeline pipeline = new FeaturePipeline(tones, List.of(), List.of(), frontend, 0.5, 5, null, cache);
         BatchPlanner planner = new BatchPlanner(tones.utterances(), 2, 0.5, 5);
@@ -294,6 +299,45 @@ class TrainerTest {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** A dataset that checks nothing hands over NaN samples: at the first step the data is named, not the rate. */
+    @Test
+    void aNonFiniteLossAtTheFirstStepPointsAtTheData() {
+        Tones poisoned = new Tones() {
+            @Override
+            public Waveform audio(Utterance u) {
+                Waveform w = super.audio(u);
+                w.samples()[w.length() / 2] = Float.NaN;
+                return w;
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager()) {
+            UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> train("{steps: 3}",
+                    dir.resolve("nan"), manager, new LinearEncoder(), new Reconstruction(), false, null, poisoned));
+            assertTrue(e.getMessage().startsWith("the loss was NaN at the first step, before any weight was updated, "
+                    + "so the learning rate is not the cause; the data most likely is: its batch held t"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("verify_audio: true"), e.getMessage());
+            assertFalse(e.getMessage().contains("lower optim.lr"), e.getMessage());
+        }
+    }
+
+    /**
+     * Frames cover a little less audio than the utterance (4881 samples make 30 frames of 160): with no padding
+     * at all the padding share is 0, not negative.
+     */
+    @Test
+    void thePaddingShareIsNeverNegative() {
+        Tones even = new Tones();
+        even.utterances.replaceAll(u -> new Utterance(u.id(), u.audio(), 4881 / 16000.0, null, null, null));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Trainer.Outcome outcome = train("{steps: 2}", dir.resolve("even"), manager, new LinearEncoder(),
+                    new Reconstruction(), false, null, even);
+            TrainingState s = outcome.state();
+            assertTrue(s.audioSeconds() > 0);
+            assertEquals(s.audioSeconds(), s.paddedSeconds(), 1e-9, "equal lengths: nothing is padding");
         }
     }
 

@@ -27,6 +27,11 @@ public final class AudioReader {
     public static final double DEFAULT_MAX_SECONDS = 3600;
     /** What a float array of 16 kHz samples can hold, with margin for 48 kHz input: 10 hours. */
     public static final double LIMIT_MAX_SECONDS = 36_000;
+    /**
+     * The shortest file listed: 400 samples at 16 kHz, 25 ms. Kaldi's fbank window and wav2vec 2.0's
+     * convolutional receptive field are both 400 samples, so a shorter file gives no frame to train on.
+     */
+    public static final int MIN_SAMPLES = 400;
 
     private final double maxSeconds;
 
@@ -47,8 +52,15 @@ public final class AudioReader {
         return maxSeconds;
     }
 
-    /** The header, checked against the file and the length limit; for FLAC also the last frame. */
+    /**
+     * The header, checked against the file and the length limits (no longer than {@code max_audio_seconds}, no
+     * shorter than {@link #MIN_SAMPLES}); for FLAC also the last frame.
+     */
     public AudioInfo probe(Path file) throws BadAudioException {
+        return longEnough(probeHeader(file));
+    }
+
+    private AudioInfo probeHeader(Path file) throws BadAudioException {
         try (FileChannel ch = open(file)) {
             long size = ch.size();
             return switch (detect(ch, size)) {
@@ -235,11 +247,8 @@ public final class AudioReader {
         if (four.equals("NIST")) {
             return "unsupported format: NIST SPHERE; convert it to FLAC or WAV (sph2pipe, sox)";
         }
-        StringBuilder hex = new StringBuilder();
-        for (int i = 0; i < Math.min(4, head.limit()); i++) {
-            hex.append(String.format(Locale.ROOT, "%s%02x", i == 0 ? "" : " ", head.get(i) & 0xff));
-        }
-        return "not a WAV or FLAC file (it starts with bytes " + hex + ")";
+        // No bytes of the file in the reason: it may be any file (a link to /etc/passwd), and reasons are printed.
+        return "not a WAV or FLAC file (no RIFF/WAVE or fLaC header)";
     }
 
     /** Where "fLaC" is: 0, or after an ID3v2 tag some tools put first; -1 when it is not there. */
@@ -275,6 +284,19 @@ public final class AudioReader {
             throw new BadAudioException(String.format(Locale.ROOT,
                     "too long: the header declares %s of audio, more than max_audio_seconds (%s s); "
                             + "split the file or raise the limit", duration(info.seconds()), trim(maxSeconds)));
+        }
+        return info;
+    }
+
+    /** Refuses a file too short for any frontend to make a frame of. */
+    private static AudioInfo longEnough(AudioInfo info) throws BadAudioException {
+        long samples = info.samplesAt16k();
+        if (samples < MIN_SAMPLES) {
+            throw new BadAudioException(String.format(Locale.ROOT,
+                    "too short: %d sample%s (%.2f ms) of audio, less than the %d ms (%d samples at 16 kHz) a "
+                            + "frontend needs for one frame; remove it or join it to a longer recording",
+                    info.frames(), info.frames() == 1 ? "" : "s", 1000 * info.seconds(), MIN_SAMPLES * 1000 / RATE,
+                    MIN_SAMPLES));
         }
         return info;
     }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /** Small things every folder-based dataset does the same way. */
 public final class CorpusFiles {
@@ -71,6 +73,62 @@ public final class CorpusFiles {
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Links followed before a chain counts as a loop (Linux's own limit, MAXSYMLINKS, is 40). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * Why {@code file}, a symbolic link, cannot be followed to a file: a loop, or a link to nothing. Null when it
+     * is not a symbolic link or leads to something that exists.
+     */
+    public static String linkProblem(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return null;
+        }
+        Set<Path> seen = new HashSet<>();
+        Path p = file.toAbsolutePath().normalize();
+        try {
+            for (int hops = 0; hops < MAX_LINKS && Files.isSymbolicLink(p); hops++) {
+                if (!seen.add(p)) {
+                    break;
+                }
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            }
+        } catch (IOException e) {
+            return "a symbolic link that cannot be read (" + e.getClass().getSimpleName() + ")";
+        }
+        if (Files.isSymbolicLink(p)) {
+            return "a symbolic link loop (following it leads back to a link already followed); remove it or point "
+                    + "it at an audio file";
+        }
+        if (!Files.exists(p)) {
+            return "a broken symbolic link: its target " + p + " does not exist";
+        }
+        return null;
+    }
+
+    /**
+     * Where {@code file} really is, symbolic links resolved, when that is outside {@code realRoot} (itself a real
+     * path); null when it is inside, or when the file does not exist (the reader then says so).
+     */
+    public static Path outside(Path realRoot, Path file) {
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            return null;
+        }
+        return real.startsWith(realRoot) ? null : real;
+    }
+
+    /** The folder's real path (links resolved), or the folder as given when it cannot be resolved. */
+    public static Path real(Path folder) {
+        try {
+            return folder.toRealPath();
+        } catch (IOException e) {
+            return folder;
         }
     }
 }

@@ -149,8 +149,30 @@ final class WavFile {
                 sum += sample(data, (i * h.channels() + c) * bytesPerSample, h);
             }
             mono[i] = (float) (sum * scale);
+            if (!Float.isFinite(mono[i])) {
+                // Only float encodings get here; one such sample turns every feature statistic into NaN.
+                throw nonFinite(data, i, h);
+            }
         }
         return mono;
+    }
+
+    /** The reason for a sample frame that is NaN, infinite, or too large for a 32-bit float. */
+    private static BadAudioException nonFinite(ByteBuffer data, int frame, Header h) {
+        int bytesPerSample = h.bitsPerSample() / 8;
+        String what = "too large for 32-bit float";
+        String channel = "";
+        for (int c = 0; c < h.channels(); c++) {
+            double v = sample(data, (frame * h.channels() + c) * bytesPerSample, h);
+            if (!Double.isFinite(v)) {
+                what = Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+                channel = h.channels() > 1 ? " (channel " + (c + 1) + ")" : "";
+                break;
+            }
+        }
+        return new BadAudioException(String.format(java.util.Locale.ROOT,
+                "sample %d%s at %.3f s is %s (float audio must hold finite samples)",
+                frame, channel, frame / (double) h.sampleRate(), what));
     }
 
     private static double sample(ByteBuffer b, int at, Header h) {

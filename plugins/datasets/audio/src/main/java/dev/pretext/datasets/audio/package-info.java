@@ -4,5 +4,5 @@
  * file that cannot be used; the skip-or-fail policy for such files. Exported by the
  * {@code dev.pretext.datasets.audio} bundle and imported by the dataset bundles.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.pretext.datasets.audio;

@@ -61,7 +61,7 @@ class AudioReaderTest {
         put(expected, "mulaw.wav", FlacFixtures.bytes("mulaw.wav"), "unsupported encoding: mu-law, 8 bits .*");
         put(expected, "adpcm.wav", FlacFixtures.bytes("adpcm.wav"), "unsupported encoding: IMA ADPCM, 4 bits .*");
         put(expected, "text-named.flac", "not audio at all\n".getBytes(StandardCharsets.UTF_8),
-                "not a WAV or FLAC file \\(it starts with bytes 6e 6f 74 20\\)");
+                "not a WAV or FLAC file \\(no RIFF/WAVE or fLaC header\\)");
         put(expected, "song.mp3.wav", new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFB, 0, 0},
                 "unsupported format: MP3; convert it to FLAC or WAV");
         put(expected, "vorbis.flac", "OggS\0\2\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1),
@@ -168,6 +168,80 @@ class AudioReaderTest {
             }
         }
         assertTrue(rejected > 500, "only " + rejected + " damaged reads were rejected");
+    }
+
+    /** A float WAV's NaN or infinite sample is found by decoding (verify_audio, or the loader), never passed on. */
+    @Test
+    void nonFiniteFloatSamplesAreBadAudio() throws IOException {
+        float[] tone = TestWavs.tone(300, 1.0, 16000, 0.3);
+        float[] nan = tone.clone();
+        nan[1234] = Float.NaN;
+        Path nanWav = Files.write(dir.resolve("nan.wav"),
+                TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, nan));
+        float[] inf = tone.clone();
+        inf[8000] = Float.POSITIVE_INFINITY;
+        Path infWav = Files.write(dir.resolve("inf.wav"),
+                TestWavs.encode(16000, 64, TestWavs.IEEE_FLOAT, true, false, tone, inf));
+        Path clean = Files.write(dir.resolve("clean.wav"),
+                TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, tone));
+        // 1e39 is a finite double but no float: the mono sample would be infinite.
+        byte[] huge = TestWavs.encode(16000, 64, TestWavs.IEEE_FLOAT, false, false, tone);
+        java.nio.ByteBuffer.wrap(huge).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(huge.length - 8 * 100, 1e39);
+        Path hugeWav = Files.write(dir.resolve("huge.wav"), huge);
+        AudioReader reader = new AudioReader();
+
+        assertEquals("sample 1234 at 0.077 s is NaN (float audio must hold finite samples)",
+                reason(() -> reader.read(nanWav)));
+        assertEquals("sample 8000 (channel 2) at 0.500 s is +Inf (float audio must hold finite samples)",
+                reason(() -> reader.read(infWav)));
+        assertEquals("sample 15900 at 0.994 s is too large for 32-bit float (float audio must hold finite samples)",
+                reason(() -> reader.read(hugeWav)));
+        assertEquals(16000, reader.read(clean).length());
+
+        // Listing with decoding (verify_audio: true) refuses them; the header-only probe cannot see inside.
+        List<AudioReader.Checked> verified = reader.check(List.of(nanWav, infWav, hugeWav, clean), true);
+        assertEquals(List.of(false, false, false, true), verified.stream().map(AudioReader.Checked::ok).toList());
+        assertTrue(verified.get(0).reason().startsWith("sample 1234 at 0.077 s is NaN"), verified.get(0).reason());
+        assertTrue(reader.check(List.of(nanWav), false).get(0).ok());
+    }
+
+    /** Shorter than one 25 ms window: no frontend makes a frame of it, so listing refuses it. */
+    @Test
+    void filesShorterThanOneFrameAreRefusedWhenListed() throws IOException {
+        AudioReader reader = new AudioReader();
+        Path one = Files.write(dir.resolve("one.wav"),
+                TestWavs.encode(16000, 16, PCM, false, false, new float[] {0.1f}));
+        assertEquals("too short: 1 sample (0.06 ms) of audio, less than the 25 ms (400 samples at 16 kHz) a frontend "
+                + "needs for one frame; remove it or join it to a longer recording", reason(() -> reader.probe(one)));
+        Path tenMs = Files.write(dir.resolve("ten.wav"),
+                TestWavs.encode(16000, 16, PCM, false, false, TestWavs.tone(300, 0.01, 16000, 0.5)));
+        assertTrue(reason(() -> reader.probe(tenMs)).startsWith("too short: 160 samples (10.00 ms)"));
+        Path just = Files.write(dir.resolve("just.wav"),
+                TestWavs.encode(16000, 16, PCM, false, false, TestWavs.tone(300, 0.025, 16000, 0.5)));
+        assertEquals(400, reader.probe(just).samplesAt16k());
+        // Counted at 16 kHz: 200 samples at 8 kHz are enough, 199 are not.
+        Path low = Files.write(dir.resolve("low.wav"),
+                TestWavs.encode(8000, 16, PCM, false, false, TestWavs.tone(300, 0.025, 8000, 0.5)));
+        assertEquals(400, reader.probe(low).samplesAt16k());
+        Path lower = Files.write(dir.resolve("lower.wav"), TestWavs.encode(8000, 16, PCM, false, false,
+                Arrays.copyOf(TestWavs.tone(300, 0.025, 8000, 0.5), 199)));
+        assertTrue(reason(() -> reader.probe(lower)).startsWith("too short: 199 samples (24.88 ms)"),
+                reason(() -> reader.probe(lower)));
+        List<AudioReader.Checked> listed = reader.check(List.of(one, tenMs, just), false);
+        assertEquals(List.of(false, false, true), listed.stream().map(AudioReader.Checked::ok).toList());
+    }
+
+    /** A reason never quotes the file: whatever it is (a link to /etc/passwd), its bytes are not printed. */
+    @Test
+    void reasonsQuoteNoFileContent() throws IOException {
+        AudioReader reader = new AudioReader();
+        Path secret = Files.writeString(dir.resolve("passwd.wav"), "root:x:0:0:root:/root:/bin/bash\n");
+        String probe = reason(() -> reader.probe(secret));
+        String read = reason(() -> reader.read(secret));
+        for (String r : List.of(probe, read)) {
+            assertEquals("not a WAV or FLAC file (no RIFF/WAVE or fLaC header)", r);
+            assertFalse(r.contains("root") || r.contains("72 6f"), r);
+        }
     }
 
     @Test

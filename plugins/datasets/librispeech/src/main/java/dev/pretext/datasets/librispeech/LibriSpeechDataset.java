@@ -43,7 +43,8 @@ public final class LibriSpeechDataset implements Dataset {
     private final boolean verify;
     private final Lazily<Index> index = new Lazily<>(this::scan);
 
-    private record Index(List<Utterance> utterances, List<SkippedFile> skipped) {
+    /** @param listed the audio files looked at, for the policy's message */
+    private record Index(List<Utterance> utterances, List<SkippedFile> skipped, int listed) {
     }
 
     /** An audio file whose name and folder check out, with its transcript. */
@@ -67,7 +68,10 @@ public final class LibriSpeechDataset implements Dataset {
 
     @Override
     public List<Utterance> utterances() throws IOException {
-        return index.get().utterances();
+        Index i = index.get();
+        // Enforced here, not while listing, so that skipped() still lists the files when the policy refuses.
+        policy.enforce(i.skipped(), i.listed(), root + " (subsets " + String.join(", ", subsets) + ")");
+        return i.utterances();
     }
 
     /** Files left out of {@link #utterances()}, sorted by path below the root, each with why. */
@@ -90,11 +94,22 @@ public final class LibriSpeechDataset implements Dataset {
         Map<String, String> ids = new HashMap<>();
         int looked = 0;
         for (String subset : subsets) {
-            List<Path> files;
+            List<Path> named;
             try (Stream<Path> walk = Files.walk(root.resolve(subset))) {
-                files = walk.filter(f -> Files.isRegularFile(f)
-                                && AUDIO.matcher(f.getFileName().toString().toLowerCase(Locale.ROOT)).matches())
+                named = walk.filter(f -> AUDIO.matcher(f.getFileName().toString().toLowerCase(Locale.ROOT)).matches())
                         .sorted(Comparator.comparing(f -> CorpusFiles.relative(root, f))).toList();
+            }
+            List<Path> files = new ArrayList<>();
+            for (Path f : named) {
+                if (Files.isRegularFile(f)) {
+                    files.add(f);
+                } else if (Files.isSymbolicLink(f)) {
+                    // A link loop or a link to nothing is reported, not silently passed over.
+                    String problem = CorpusFiles.linkProblem(f);
+                    skipped.add(new SkippedFile(CorpusFiles.relative(root, f),
+                            problem != null ? problem : "not a regular file"));
+                    looked++;
+                }
             }
             looked += files.size();
             Map<Path, Map<String, String>> transcripts = new HashMap<>();
@@ -146,8 +161,7 @@ public final class LibriSpeechDataset implements Dataset {
                     c.speaker(), c.text(), List.of()));
         }
         skipped.sort(Comparator.naturalOrder());
-        policy.enforce(skipped, looked, root + " (subsets " + String.join(", ", subsets) + ")");
-        return new Index(List.copyOf(utterances), List.copyOf(skipped));
+        return new Index(List.copyOf(utterances), List.copyOf(skipped), looked);
     }
 
     /** Utterance id to text, or null when the chapter has no readable transcript file. */

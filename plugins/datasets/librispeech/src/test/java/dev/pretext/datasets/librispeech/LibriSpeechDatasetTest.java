@@ -107,6 +107,25 @@ class LibriSpeechDatasetTest {
                 + "(on_bad_audio: fail): train-clean-100/19/198/19-198-0002.flac: truncated"), e.getMessage());
     }
 
+    /** A link loop named like an utterance is reported, not silently passed over; a link to a file is used. */
+    @Test
+    void linkLoopsAreReportedAndLinksFollowed() throws IOException {
+        Path chapter = root.resolve("train-clean-100/19/198");
+        Files.createSymbolicLink(chapter.resolve("19-198-0007.flac"), Path.of("19-198-0008.flac"));
+        Files.createSymbolicLink(chapter.resolve("19-198-0008.flac"), Path.of("19-198-0007.flac"));
+        Path moved = Files.move(chapter.resolve("19-198-0001.flac"), root.resolve("elsewhere.flac"));
+        Files.createSymbolicLink(chapter.resolve("19-198-0001.flac"), moved);
+        LibriSpeechDataset d = dataset(List.of("train-clean-100"), null);
+        assertTrue(d.utterances().stream().anyMatch(u -> u.id().equals("19-198-0001")));
+        String loop = "a symbolic link loop (following it leads back to a link already followed); remove it or "
+                + "point it at an audio file";
+        assertEquals(List.of(new SkippedFile("train-clean-100/19/198/19-198-0007.flac", loop),
+                new SkippedFile("train-clean-100/19/198/19-198-0008.flac", loop),
+                new SkippedFile("train-clean-100/26/496/26-496-0001.flac",
+                        "no line for 26-496-0001 in 26-496.trans.txt")),
+                d.skipped());
+    }
+
     @Test
     void theSameUtteranceInTwoSubsetsIsKeptOnce() throws IOException {
         Path copy = Files.createDirectories(root.resolve("train-other-500/84/121123"));

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  * </ul>
  * Utterances keep the manifest's order; ids are the relative paths without extension. Audio is WAV or FLAC (by
  * content), downmixed and resampled to 16 kHz; the sample column is not trusted for durations, the file's
- * header is. Unusable lines (a path leaving the root, a missing or broken file, a malformed line) are left out
- * and listed by {@link #skipped()}, or refuse the dataset under {@code on_bad_audio: fail}.
+ * header is. Unusable lines (a path leaving the root, by its text or through a symbolic link, a link loop, a
+ * missing or broken file, a malformed line) are left out and listed by {@link #skipped()}, or refuse the dataset
+ * under {@code on_bad_audio: fail}.
  */
 public final class ManifestDataset implements Dataset {
     private final Path tsv;
@@ -52,7 +53,7 @@ public final class ManifestDataset implements Dataset {
      * @param line for each utterance id, its line among the manifest's audio lines (0 = the first after the root)
      */
     private record Index(Path root, List<Utterance> utterances, List<SkippedFile> skipped, Map<String, Integer> line,
-                         LabelFile phones, LabelFile clusters) {
+                         LabelFile phones, LabelFile clusters, int listed) {
     }
 
     @Inject
@@ -66,7 +67,10 @@ public final class ManifestDataset implements Dataset {
 
     @Override
     public List<Utterance> utterances() throws IOException {
-        return index.get().utterances();
+        Index i = index.get();
+        // Enforced here, not while listing, so that skipped() still lists the lines when the policy refuses.
+        policy.enforce(i.skipped(), i.listed(), tsv.toString());
+        return i.utterances();
     }
 
     /** Manifest lines left out of {@link #utterances()}, sorted by path, each with why. */
@@ -148,6 +152,7 @@ public final class ManifestDataset implements Dataset {
             throw new IllegalArgumentException(tsv + " is empty: its first line must be the audio root folder");
         }
         Path root = root(lines.get(0).strip());
+        Path realRoot = CorpusFiles.real(root);
         List<String> entries = lines.subList(1, lines.size());
         String[] texts = texts(entries.size());
         LabelFile phones = labels(".phn", entries.size());
@@ -166,7 +171,9 @@ public final class ManifestDataset implements Dataset {
                 continue;
             }
             if (fields.length < 2 || !fields[1].strip().matches("\\d+")) {
-                skipped.add(new SkippedFile(where, "expected relative/path<TAB>num_samples, got '" + shorten(entry) + "'"));
+                // The line's shape, not its text: a manifest named by mistake may be any file.
+                skipped.add(new SkippedFile(where, "expected relative/path<TAB>num_samples, got "
+                        + (fields.length < 2 ? "no tab" : "a second field that is not a whole number")));
                 continue;
             }
             Path file;
@@ -182,6 +189,20 @@ public final class ManifestDataset implements Dataset {
                 continue;
             }
             String relative = CorpusFiles.relative(root, file);
+            // The text stays inside; where links lead must too (the real paths, not the path text).
+            String link = CorpusFiles.linkProblem(file);
+            if (link != null) {
+                skipped.add(new SkippedFile(relative, link));
+                continue;
+            }
+            Path outside = CorpusFiles.outside(realRoot, file);
+            if (outside != null) {
+                // The link may be the file or one of its folders.
+                skipped.add(new SkippedFile(relative, "leads through a symbolic link to " + outside + ", outside the "
+                        + "root folder " + root + " (manifest paths must stay inside it): copy the file into the "
+                        + "root or remove the line"));
+                continue;
+            }
             String id = stripExtension(relative);
             Integer other = lineOf.putIfAbsent(id, n);
             if (other != null) {
@@ -206,8 +227,8 @@ public final class ManifestDataset implements Dataset {
                     speaker(relative), texts[fileLines.get(k)], List.of()));
         }
         skipped.sort(Comparator.naturalOrder());
-        policy.enforce(skipped, entries.size(), tsv.toString());
-        return new Index(root, List.copyOf(utterances), List.copyOf(skipped), Map.copyOf(lineOf), phones, clusters);
+        return new Index(root, List.copyOf(utterances), List.copyOf(skipped), Map.copyOf(lineOf), phones, clusters,
+                entries.size());
     }
 
     private Path root(String first) {
@@ -298,9 +319,5 @@ public final class ManifestDataset implements Dataset {
         int slash = relative.lastIndexOf('/');
         int dot = relative.lastIndexOf('.');
         return dot > slash + 1 ? relative.substring(0, dot) : relative;
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

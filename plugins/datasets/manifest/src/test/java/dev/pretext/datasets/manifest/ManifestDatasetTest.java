@@ -123,13 +123,58 @@ class ManifestDatasetTest {
                         + " (manifest paths must be relative and stay inside it)"),
                 new SkippedFile("/etc/hostname", "the path leaves the root folder " + root
                         + " (manifest paths must be relative and stay inside it)"),
-                new SkippedFile("line 8", "expected relative/path<TAB>num_samples, got 'a line without a sample count'"),
+                new SkippedFile("line 8", "expected relative/path<TAB>num_samples, got no tab"),
                 new SkippedFile("spk2/d.wav", "truncated: the data chunk declares 32000 bytes but only 956 follow"),
                 new SkippedFile("spk2/missing.wav", "cannot open: no such file")), skipped);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> dataset(tsv, null, "fail").utterances());
         assertTrue(e.getMessage().startsWith("5 of 8 files in " + tsv + " cannot be used (on_bad_audio: fail): "
                 + "../outside.wav: the path leaves the root folder"), e.getMessage());
+    }
+
+    /**
+     * The root check follows links: a link inside the root to a file outside it, or to a folder outside it, is
+     * refused (and nothing of that file is printed), a link to a file inside is used, a link loop is reported, and
+     * a root that is itself a link still holds its files. NaN and one-sample files are refused with their reasons.
+     */
+    @Test
+    void linksAreCheckedByWhereTheyLeadAndBadSamplesAreRefused() throws IOException {
+        Path audio = dir.resolve("audio");
+        Path spk3 = Files.createDirectories(audio.resolve("spk3"));
+        Path secret = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Files.createSymbolicLink(spk3.resolve("secret.wav"), secret);
+        Files.createSymbolicLink(spk3.resolve("inside.wav"), Path.of("../spk1/a.wav"));
+        Files.createSymbolicLink(spk3.resolve("loop.wav"), Path.of("loop2.wav"));
+        Files.createSymbolicLink(spk3.resolve("loop2.wav"), Path.of("loop.wav"));
+        float[] nan = TestWavs.tone(300, 0.5, 16000, 0.3);
+        nan[1234] = Float.NaN;
+        TestWavs.write(spk3.resolve("nan.wav"), TestWavs.encode(16000, 32, TestWavs.IEEE_FLOAT, false, false, nan));
+        TestWavs.write(spk3.resolve("one.wav"), TestWavs.encode(16000, 16, PCM, false, false, new float[] {0.1f}));
+        Files.createSymbolicLink(dir.resolve("linked-audio"), audio);
+        // A real file in a linked folder: the file is no link, its folder leads out.
+        TestWavs.write(dir.resolve("elsewhere/elsewhere.wav"), TestWavs.encode(16000, 16, PCM, false, false,
+                TestWavs.tone(440, 0.5, 16000, 0.5)));
+        Files.createSymbolicLink(audio.resolve("spk4"), dir.resolve("elsewhere"));
+        Path links = Files.writeString(dir.resolve("manifests/links.tsv"), "../linked-audio\n"
+                + "spk1/a.wav\t16000\nspk3/secret.wav\t10\nspk3/inside.wav\t16000\nspk3/loop.wav\t1\n"
+                + "spk3/nan.wav\t8000\nspk3/one.wav\t1\nspk4/elsewhere.wav\t8000\n");
+        ManifestDataset d = new ManifestDataset(new ManifestConfig(links.toString(), null, null, null, true));
+        assertEquals(List.of("spk1/a", "spk3/inside"), d.utterances().stream().map(Utterance::id).toList());
+        assertEquals(List.of(
+                new SkippedFile("spk3/loop.wav", "a symbolic link loop (following it leads back to a link already "
+                        + "followed); remove it or point it at an audio file"),
+                new SkippedFile("spk3/nan.wav", "sample 1234 at 0.077 s is NaN (float audio must hold finite samples)"),
+                new SkippedFile("spk3/one.wav", "too short: 1 sample (0.06 ms) of audio, less than the 25 ms (400 "
+                        + "samples at 16 kHz) a frontend needs for one frame; remove it or join it to a longer "
+                        + "recording"),
+                new SkippedFile("spk3/secret.wav", "leads through a symbolic link to " + secret.toRealPath()
+                        + ", outside the root folder " + dir.resolve("linked-audio") + " (manifest paths must stay "
+                        + "inside it): copy the file into the root or remove the line"),
+                new SkippedFile("spk4/elsewhere.wav", "leads through a symbolic link to "
+                        + dir.resolve("elsewhere/elsewhere.wav").toRealPath() + ", outside the root folder "
+                        + dir.resolve("linked-audio") + " (manifest paths must stay inside it): copy the file into "
+                        + "the root or remove the line")), d.skipped());
+        assertTrue(d.skipped().stream().noneMatch(f -> f.reason().contains("root:")), d.skipped().toString());
     }
 
     @Test

@@ -12,6 +12,9 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +26,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every {@code .wav} and {@code .flac} file under {@code root}, recursively, in the order of their paths. Ids are
  * the paths relative to the root without the extension ({@code spk1/utt3}); a {@code .txt} file with the same
  * stem next to the audio is its transcript. The format is read from the content, not the name; audio is
- * downmixed to mono and resampled to 16 kHz. Files that cannot be used (empty, truncated, corrupt, unsupported
- * encoding, too long) are left out and listed with the reason by {@link #skipped()}, or refuse the whole
- * dataset under {@code on_bad_audio: fail}.
+ * downmixed to mono and resampled to 16 kHz. Symbolic links to files and folders are followed. Files that cannot
+ * be used (empty, truncated, corrupt, unsupported encoding, NaN samples, too long or too short, a link loop or a
+ * link to nothing) are left out and listed with the reason by {@link #skipped()}, or refuse the whole dataset
+ * under {@code on_bad_audio: fail}.
  */
 public final class WavdirDataset implements Dataset {
     private static final List<String> EXTENSIONS = List.of(".wav", ".flac");
@@ -42,7 +47,8 @@ public final class WavdirDataset implements Dataset {
     private final boolean verify;
     private final Lazily<Index> index = new Lazily<>(this::scan);
 
-    private record Index(List<Utterance> utterances, List<SkippedFile> skipped) {
+    /** @param listed the audio files looked at, for the policy's message */
+    private record Index(List<Utterance> utterances, List<SkippedFile> skipped, int listed) {
     }
 
     @Inject
@@ -60,7 +66,10 @@ public final class WavdirDataset implements Dataset {
 
     @Override
     public List<Utterance> utterances() throws IOException {
-        return index.get().utterances();
+        Index i = index.get();
+        // Enforced here, not while listing, so that skipped() still lists the files when the policy refuses.
+        policy.enforce(i.skipped(), i.listed(), root.toString());
+        return i.utterances();
     }
 
     /** Files left out of {@link #utterances()}, sorted by path, each with why. */
@@ -80,12 +89,23 @@ public final class WavdirDataset implements Dataset {
     private Index scan() throws IOException {
         List<Path> files = new ArrayList<>();
         List<SkippedFile> skipped = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        int[] unusable = {0};
+        // Links are followed (corpora are often folders of links); a link that leads nowhere is reported.
+        Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && extension(file) != null) {
-                    files.add(file);
+                if (extension(file) == null) {
+                    return FileVisitResult.CONTINUE;
                 }
+                if (attributes.isRegularFile()) {
+                    files.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+                // The walker hands over the link's own attributes when its target cannot be read.
+                String problem = CorpusFiles.linkProblem(file);
+                skipped.add(new SkippedFile(CorpusFiles.relative(root, file),
+                        problem != null ? problem : "not a regular file"));
+                unusable[0]++;
                 return FileVisitResult.CONTINUE;
             }
 
@@ -95,7 +115,11 @@ public final class WavdirDataset implements Dataset {
                     throw e;
                 }
                 // An unreadable sub-folder or file costs its own entries, not the listing.
-                skipped.add(new SkippedFile(CorpusFiles.relative(root, file), "unreadable (" + e + ")"));
+                skipped.add(new SkippedFile(CorpusFiles.relative(root, file), e instanceof FileSystemLoopException
+                        ? "a symbolic link loop: this folder links back to a folder above it; remove the link"
+                        : e instanceof AccessDeniedException ? "cannot open: permission denied"
+                        : "unreadable (" + e.getClass().getSimpleName() + ")"));
+                unusable[0]++;
                 return FileVisitResult.CONTINUE;
             }
         });
@@ -118,8 +142,7 @@ public final class WavdirDataset implements Dataset {
                     speaker(c.file()), transcript(c.file()), List.of()));
         }
         skipped.sort(Comparator.naturalOrder());
-        policy.enforce(skipped, files.size(), root.toString());
-        return new Index(List.copyOf(utterances), List.copyOf(skipped));
+        return new Index(List.copyOf(utterances), List.copyOf(skipped), files.size() + unusable[0]);
     }
 
     /** The audio extension of the file's name as it is written, or null. */

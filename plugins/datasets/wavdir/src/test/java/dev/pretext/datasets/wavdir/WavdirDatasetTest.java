@@ -136,7 +136,7 @@ class WavdirDatasetTest {
                 skipped.toString());
         assertEquals("empty file (0 bytes)", skipped.get(1).reason());
         assertTrue(skipped.get(2).reason().startsWith("unsupported encoding: mu-law"), skipped.toString());
-        assertEquals("not a WAV or FLAC file (it starts with bytes 74 68 69 73)", skipped.get(3).reason());
+        assertEquals("not a WAV or FLAC file (no RIFF/WAVE or fLaC header)", skipped.get(3).reason());
         assertTrue(skipped.get(4).reason().startsWith("truncated: the data chunk declares 32000 bytes"),
                 skipped.toString());
         assertEquals("same id 'twice/x' as twice/x.flac: keep one of the two", skipped.get(5).reason());
@@ -197,7 +197,57 @@ class WavdirDatasetTest {
         Files.write(file, new byte[10]);
         // The core adds the utterance and its path to the reason.
         BadAudioException e = assertThrows(BadAudioException.class, () -> dataset.audio(u));
-        assertEquals("not a WAV or FLAC file (it starts with bytes 00 00 00 00)", e.getMessage());
+        assertEquals("not a WAV or FLAC file (no RIFF/WAVE or fLaC header)", e.getMessage());
+    }
+
+    /**
+     * Links to files and folders are followed; a link loop, a link to nothing and a folder linking to its parent
+     * are reported with a reason, as are NaN samples (when verifying) and files too short for a frame. Under
+     * {@code fail} the listing is refused but the reasons stay readable (the core records them).
+     */
+    @Test
+    void linksAreFollowedAndLinkLoopsShortAndNaNFilesReported(@TempDir Path other) throws IOException {
+        Path corpus = Files.createDirectories(other.resolve("corpus/spk"));
+        Path outside = Files.createDirectories(other.resolve("outside"));
+        TestWavs.write(corpus.resolve("a.wav"), TestWavs.encode(16000, 16, PCM, false, false,
+                TestWavs.tone(440, 0.5, 16000, 0.5)));
+        TestWavs.write(outside.resolve("b.wav"), TestWavs.encode(16000, 16, PCM, false, false,
+                TestWavs.tone(550, 0.4, 16000, 0.5)));
+        Files.createSymbolicLink(corpus.resolve("linked.wav"), Path.of("../../outside/b.wav"));
+        Files.createSymbolicLink(other.resolve("corpus/more"), outside);
+        Files.createSymbolicLink(corpus.resolve("loop1.wav"), Path.of("loop2.wav"));
+        Files.createSymbolicLink(corpus.resolve("loop2.wav"), Path.of("loop1.wav"));
+        Files.createSymbolicLink(corpus.resolve("dangling.wav"), other.resolve("nowhere.wav"));
+        Files.createSymbolicLink(corpus.resolve("cycle"), other.resolve("corpus"));
+        float[] nan = TestWavs.tone(300, 0.5, 16000, 0.3);
+        nan[1234] = Float.NaN;
+        TestWavs.write(corpus.resolve("nan.wav"), TestWavs.encode(16000, 32, IEEE_FLOAT, false, false, nan));
+        TestWavs.write(corpus.resolve("one.wav"), TestWavs.encode(16000, 16, PCM, false, false, new float[] {0.1f}));
+
+        WavdirDataset verified = new WavdirDataset(new WavdirConfig(other.resolve("corpus").toString(), null, null,
+                null, true));
+        assertEquals(List.of("more/b", "spk/a", "spk/linked"),
+                verified.utterances().stream().map(Utterance::id).toList());
+        Map<String, String> reasons = new HashMap<>();
+        verified.skipped().forEach(f -> reasons.put(f.file(), f.reason()));
+        assertEquals(Map.of(
+                "spk/cycle", "a symbolic link loop: this folder links back to a folder above it; remove the link",
+                "spk/dangling.wav", "a broken symbolic link: its target " + other.resolve("nowhere.wav")
+                        + " does not exist",
+                "spk/loop1.wav", "a symbolic link loop (following it leads back to a link already followed); remove "
+                        + "it or point it at an audio file",
+                "spk/loop2.wav", "a symbolic link loop (following it leads back to a link already followed); remove "
+                        + "it or point it at an audio file",
+                "spk/nan.wav", "sample 1234 at 0.077 s is NaN (float audio must hold finite samples)",
+                "spk/one.wav", "too short: 1 sample (0.06 ms) of audio, less than the 25 ms (400 samples at 16 kHz) "
+                        + "a frontend needs for one frame; remove it or join it to a longer recording"), reasons);
+
+        WavdirDataset strict = new WavdirDataset(new WavdirConfig(other.resolve("corpus").toString(), null, "fail",
+                null, true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, strict::utterances);
+        assertTrue(e.getMessage().startsWith("6 of 9 files in " + other.resolve("corpus")), e.getMessage());
+        assertEquals(reasons.keySet(), new java.util.HashSet<>(strict.skipped().stream().map(SkippedFile::file)
+                .toList()), "the reasons stay readable after the refusal");
     }
 
     @Test
