@@ -33,6 +33,15 @@ class HeadTrainerTest {
         return out;
     }
 
+    /** Mean cross-entropy of the batch's logits against its examples' labels. */
+    private static NDArray crossEntropy(NDManager step, NDArray logits, int[] labels, int[] batch) {
+        long[] y = new long[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            y[i] = labels[batch[i]];
+        }
+        return logits.logSoftmax(1).gather(step.create(y).reshape(-1, 1), 1).mean().neg();
+    }
+
     private record Trained(double loss, double[] weights, double accuracy) {
     }
 
@@ -48,16 +57,12 @@ class HeadTrainerTest {
             double loss = HeadTrainer.train(model, manager, n, new HeadTrainer.Settings(30, 16, 0.05), seed,
                     (parameters, step, batch) -> {
                         NDArray x = LayerBatches.pooled(step, pooled, batch, LAYERS, DIM);
-                        long[] y = new long[batch.length];
-                        for (int i = 0; i < batch.length; i++) {
-                            y[i] = labels[batch[i]];
-                        }
                         NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
                         // A few collections between forward and backward expose freed scalar operands (slow).
                         if (collectGarbageMidStep && steps[0]++ % 40 == 0) {
                             NativeMemory.collectAndReuse();
                         }
-                        return logits.logSoftmax(1).gather(step.create(y).reshape(-1, 1), 1).mean().neg();
+                        return crossEntropy(step, logits, labels, batch);
                     });
             long[] predicted = model.forward(new ai.djl.training.ParameterStore(manager, false),
                     new NDList(LayerBatches.pooled(manager, pooled, HeadTrainer.identity(n), LAYERS, DIM)), false)
@@ -89,15 +94,9 @@ class HeadTrainerTest {
                     .add(Linear.builder().setUnits(2).build());
             HeadTrainer.initialise(model, manager, 1, new Shape(LAYERS, 1, DIM));
             HeadTrainer.train(model, manager, n, new HeadTrainer.Settings(epochs, 8, 0.05), 1,
-                    (parameters, step, batch) -> {
-                        NDArray x = LayerBatches.pooled(step, pooled, batch, LAYERS, DIM);
-                        long[] y = new long[batch.length];
-                        for (int i = 0; i < batch.length; i++) {
-                            y[i] = labels[batch[i]];
-                        }
-                        NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
-                        return logits.logSoftmax(1).gather(step.create(y).reshape(-1, 1), 1).mean().neg();
-                    });
+                    (parameters, step, batch) -> crossEntropy(step, model.forward(parameters,
+                            new NDList(LayerBatches.pooled(step, pooled, batch, LAYERS, DIM)), true).singletonOrThrow(),
+                            labels, batch));
             return manager.getManagedArrays().size();
         }
     }
