@@ -12,12 +12,24 @@ import java.util.List;
 public record Recipe(String name, Long seed, Budget budget, Data data, List<JsonNode> augment, JsonNode frontend,
                      FeatureNorm featureNorm, JsonNode encoder, JsonNode objective, Optim optim, Batch batch,
                      Checkpoint checkpoint, Probes probes) {
+    /** The longest run name: one folder name, well under file systems' 255 bytes. */
+    public static final int MAX_NAME = 100;
+
     public Recipe {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("every recipe needs a name (it names the run folder)");
         }
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("name '" + name + "' may use only letters, digits, '.', '_' and '-'");
+        }
+        // The name is one folder under --runs: '.' and '..' are not new folders, and file systems cap a name at
+        // 255 bytes (checkpoints add suffixes); a run name is a short label.
+        if (name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("name is " + name.length() + " characters long; a run name is at most "
+                    + MAX_NAME + " (it names the run folder)");
+        }
+        if (name.matches("\\.+")) {
+            throw new IllegalArgumentException("name '" + name + "' is not a folder name of its own; use e.g. run-1");
         }
         seed = seed == null ? 0L : seed;
         augment = augment == null ? List.of() : List.copyOf(augment);
