@@ -1,5 +1,6 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.FileProblem;
 import dev.pretext.core.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +52,15 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof UserError) {
                 cmd.getErr().println("pretext: " + ex.getMessage());
+                cmd.getErr().flush();
+                return USER_ERROR;
+            }
+            // A full or read-only disk anywhere else (metrics, reports, caches) is the user's situation too.
+            FileProblem problem = FileProblem.of(ex);
+            if (problem != null) {
+                String what = ex.getMessage() == null || ex.getMessage().contains("Exception") ? "a file could not "
+                        + "be written" : ex.getMessage().lines().findFirst().orElse("");
+                cmd.getErr().println("pretext: " + what + ": " + problem.what() + "; " + problem.todo());
                 cmd.getErr().flush();
                 return USER_ERROR;
             }

@@ -218,12 +218,18 @@ public final class TrainingRun {
     }
 
     private static void prepareFolder(Path runDir, Options options) {
+        Path runs = runDir.getParent();
+        if (runs != null && Files.exists(runs) && !Files.isDirectory(runs)) {
+            throw new UserError("cannot make the run folder " + runDir + ": " + runs + " is a file, not a folder; "
+                    + "give a folder with --runs DIR");
+        }
         try {
             if (options.resume()) {
                 if (!Files.isDirectory(runDir.resolve("checkpoints"))) {
                     throw new UserError("cannot resume: " + runDir + " has no checkpoints/ folder; start the run "
                             + "without --resume");
                 }
+                checkWritable(runDir);
                 return;
             }
             if (Files.exists(runDir)) {
@@ -238,8 +244,29 @@ public final class TrainingRun {
                 }
             }
             Files.createDirectories(runDir);
+            checkWritable(runDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run folder " + runDir, e);
+            dev.pretext.core.FileProblem problem = dev.pretext.core.FileProblem.of(e);
+            if (problem == null) {
+                throw new UncheckedIOException("cannot prepare run folder " + runDir, e);
+            }
+            String todo = problem.todo().startsWith("free") ? problem.todo() + " and try again"
+                    : options.resume() ? "copy the run folder somewhere writable and resume from the copy"
+                    : problem.todo() + " (--runs DIR)";
+            Path at = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? Path.of(f.getFile())
+                    : runDir;
+            throw new UserError("cannot " + (options.resume() ? "write to" : "make") + " the run folder " + runDir
+                    + ": " + problem.what() + (at.equals(runDir) ? "" : " (at " + at + ")") + "; " + todo);
+        }
+    }
+
+    /** Writes and deletes a probe file, so a read-only or full folder is found before training, not after. */
+    private static void checkWritable(Path runDir) throws IOException {
+        Path probe = Files.createTempFile(runDir, ".write-check-", ".tmp");
+        try {
+            Files.write(probe, new byte[4096]);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 
