@@ -41,6 +41,8 @@ final class RecipeCommand implements Runnable {
             Path scratch = Files.createTempDirectory("pretext-check-");
             try (Host host = parent.main.startHost()) {
                 ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, parent.main.cacheDir());
+                // What cannot fit in this machine's memory is refused here, before any training.
+                dev.pretext.core.plan.MemoryPlan.check(run);
                 var out = parent.main.out();
                 out.println(recipe + ": ok");
                 out.print(dev.pretext.core.recipe.ConfigBinder.YAML_WRITER.writeValueAsString(run.resolvedRecipe()));

@@ -129,6 +129,9 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
      * @param maxUtteranceSeconds longer utterances are cropped to a random window of this length
      */
     public record Batch(Double seconds, Double maxUtteranceSeconds, Integer loaderThreads, Integer prefetch) {
+        public static final int MAX_LOADER_THREADS = 64;
+        public static final int MAX_PREFETCH = 64;
+
         public Batch {
             seconds = seconds == null ? 80.0 : seconds;
             maxUtteranceSeconds = maxUtteranceSeconds == null ? 15.0 : maxUtteranceSeconds;
@@ -140,6 +143,12 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
             }
             if (loaderThreads < 1 || prefetch < 1) {
                 throw new IllegalArgumentException("loader_threads and prefetch must be >= 1");
+            }
+            // Each thread and each prefetched batch holds a batch of features; more than a few do not feed a
+            // step faster, and the loader starts `prefetch` batches at once.
+            if (loaderThreads > MAX_LOADER_THREADS || prefetch > MAX_PREFETCH) {
+                throw new IllegalArgumentException("loader_threads is " + loaderThreads + " and prefetch " + prefetch
+                        + "; at most " + MAX_LOADER_THREADS + " and " + MAX_PREFETCH + " (2 and 4 are the defaults)");
             }
         }
     }

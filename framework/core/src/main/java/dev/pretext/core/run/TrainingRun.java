@@ -65,9 +65,11 @@ public final class TrainingRun {
 
     public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
         Path runDir = options.runDir();
-        prepareFolder(runDir, options);
         ComposedRun run = ComposedRun.compose(recipe, registry,
                 new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), Device.cpu()));
+        dev.pretext.core.plan.MemoryPlan.check(run);
+        // Only a recipe that composes and fits makes (or, with --force, replaces) the run folder.
+        prepareFolder(runDir, options);
         writeRecipe(run, runDir, options.resume());
         Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir());
         if (options.resume()) {
