@@ -87,9 +87,33 @@ public final class MemoryPlan {
                 batch.prefetch() + batch.loaderThreads() + 1);
     }
 
-    /** Refuses a run whose step cannot fit in this machine's physical memory. */
+    /**
+     * Refuses a run whose step cannot fit in this machine's physical memory, or whose checkpoint cannot be
+     * encoded in this JVM's heap.
+     */
     public static void check(ComposedRun run) {
-        check(run.loaded().source(), shapeOf(run), machineMemory());
+        check(run.loaded().source(), shapeOf(run), machineMemory(), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * Java heap a checkpoint takes while it is written: the parameters (a teacher's too) and both AdamW moments
+     * are encoded into byte arrays, the optimiser's growing by doubling and then copied (up to three times its
+     * size at once) while the parameters' are held.
+     */
+    public static double checkpointHeapBytes(Shape s) {
+        return 4.0 * (s.parameters() + s.teacherParameters()) + 3 * 8.0 * s.parameters();
+    }
+
+    /** {@link #check(LocatedYaml, Shape, long)}, then the checkpoint against {@code heapBytes}. */
+    public static void check(LocatedYaml source, Shape shape, long limitBytes, long heapBytes) {
+        check(source, shape, limitBytes);
+        double heap = checkpointHeapBytes(shape);
+        if (heap > heapBytes) {
+            throw source.error("encoder", "writing a checkpoint needs about " + gb(heap) + " of Java heap (the "
+                    + "parameters and AdamW state encoded in memory), more than the " + gb(heapBytes)
+                    + " this JVM may use", "give it more with PRETEXT_JAVA_OPTS=-Xmx<N>g (the machine has "
+                    + gb(machineMemory()) + "), or make the encoder smaller");
+        }
     }
 
     /**

@@ -85,6 +85,19 @@ class MemoryPlanTest {
     }
 
     @Test
+    void aCheckpointThatCannotBeEncodedInTheHeapIsRefused() {
+        MemoryPlan.Shape big = new MemoryPlan.Shape(8000, 80, 8000, 1500, 24, 2048, 8192, 16, 1_200_000_000L, 0, 7);
+        assertEquals(28.0 * 1_200_000_000L, MemoryPlan.checkpointHeapBytes(big), 1);
+        assertDoesNotThrow(() -> MemoryPlan.check(SOURCE, big, 1000 * GB, 40 * GB));
+        RecipeError e = assertThrows(RecipeError.class, () -> MemoryPlan.check(SOURCE, big, 1000 * GB, 6 * GB));
+        assertEquals("encoder", e.key());
+        assertTrue(e.getMessage().contains("writing a checkpoint needs about 33.6 GB of Java heap"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 6.0 GB this JVM may use"), e.getMessage());
+        assertTrue(e.getMessage().contains("PRETEXT_JAVA_OPTS=-Xmx"), e.getMessage());
+        assertDoesNotThrow(() -> MemoryPlan.check(SOURCE, base(80, 15), 23 * GB, 6 * GB), "base fits in 6 GB");
+    }
+
+    @Test
     void thisMachinesMemoryIsKnown() {
         assertTrue(MemoryPlan.machineMemory() > 100_000_000L, "physical memory: " + MemoryPlan.machineMemory());
     }
