@@ -22,6 +22,18 @@ final class Mounts {
                 + out);
     }
 
+    /** Shows {@code source} at {@code dir} read-only (a bind mount, remounted read-only). */
+    static void readOnlyBind(Path source, Path dir) throws IOException, InterruptedException {
+        String out = run("mount", "--bind", source.toString(), dir.toString());
+        Assumptions.assumeTrue(out == null, "mount --bind is not permitted here (needs root or CAP_SYS_ADMIN): "
+                + out);
+        String ro = run("mount", "-o", "remount,bind,ro", dir.toString());
+        if (ro != null) {
+            unmount(dir);
+            Assumptions.assumeTrue(false, "a read-only remount is not permitted here: " + ro);
+        }
+    }
+
     static void unmount(Path dir) throws IOException, InterruptedException {
         String out = run("umount", dir.toString());
         if (out != null) {

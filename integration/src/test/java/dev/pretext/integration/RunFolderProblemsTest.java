@@ -68,6 +68,28 @@ class RunFolderProblemsTest {
     }
 
     @Test
+    void resumingARunOnAReadOnlyDiskIsSaidSoAndChangesNothing() throws Exception {
+        Path run = Files.createDirectories(temp.resolve("written").resolve("tiny"));
+        Files.createDirectory(run.resolve("checkpoints"));
+        Files.writeString(run.resolve("notes.txt"), "kept");
+        Path view = Files.createDirectory(temp.resolve("view"));
+        Mounts.readOnlyBind(run, view);
+        try {
+            Cli cli = Cli.run(temp.resolve("cache"), "train", recipe().toString(), "--resume", view.toString());
+            assertShort(cli);
+            assertTrue(cli.err().contains("pretext: cannot write to the run folder " + view
+                    + ": the file system is read-only; copy the run folder somewhere writable and resume from the "
+                    + "copy"), cli.err());
+        } finally {
+            Mounts.unmount(view);
+        }
+        try (var listing = Files.list(run)) {
+            assertEquals(List.of("checkpoints", "notes.txt"),
+                    listing.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aRunsThatIsAFileIsSaidSo() throws Exception {
         Path file = Files.writeString(temp.resolve("runs"), "not a folder");
         Cli cli = Cli.run(temp.resolve("cache"), "train", recipe().toString(), "--runs", file.toString());

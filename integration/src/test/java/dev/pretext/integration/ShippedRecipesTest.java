@@ -56,6 +56,7 @@ class ShippedRecipesTest {
         Cli cli = Cli.run(sharedCache, "budget", copy.toString());
         assertEquals(0, cli.exit(), recipe + ": " + cli.out() + cli.err());
         assertTrue(cli.out().contains("buys"), cli.out());
+        assertTrue(cli.out().contains("memory: a step needs about"), cli.out());
         assertFalse(cli.err().contains("\tat "), cli.err());
     }
 

@@ -258,7 +258,7 @@ public final class TrainingRun {
             Path at = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? Path.of(f.getFile())
                     : runDir;
             throw new UserError("cannot " + (options.resume() ? "write to" : "make") + " the run folder " + runDir
-                    + ": " + problem.what() + (at.equals(runDir) ? "" : " (at " + at + ")") + "; " + todo);
+                    + ": " + problem.what() + (at.startsWith(runDir) ? "" : " (at " + at + ")") + "; " + todo);
         }
     }
 
