@@ -59,7 +59,7 @@ public final class Main implements Runnable {
             FileProblem problem = FileProblem.of(ex);
             if (problem != null) {
                 String what = ex.getMessage() == null || ex.getMessage().contains("Exception") ? "a file could not "
-                        + "be written" : ex.getMessage().lines().findFirst().orElse("");
+                        + "be read or written" : ex.getMessage().lines().findFirst().orElse("");
                 cmd.getErr().println("pretext: " + what + ": " + problem.what() + "; " + problem.todo());
                 cmd.getErr().flush();
                 return USER_ERROR;
