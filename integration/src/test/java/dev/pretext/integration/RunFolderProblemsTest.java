@@ -89,6 +89,22 @@ class RunFolderProblemsTest {
         }
     }
 
+    /** Elsewhere too (here a corpus written to a read-only disk), the machine's situation is a line, exit 2. */
+    @Test
+    void aReadOnlyDiskElsewhereIsALineToo() throws Exception {
+        Path disk = Files.createDirectory(temp.resolve("ro-corpus"));
+        Mounts.tmpfs(disk, "ro,size=1m");
+        try {
+            Cli cli = Cli.run(temp.resolve("cache"), "corpus", "synth", "--out", disk.resolve("corpus").toString(),
+                    "--hours", "0.001", "--speakers", "2", "--engines", "freetts");
+            assertShort(cli);
+            assertTrue(cli.err().contains("the file system is read-only; choose a writable folder"), cli.err());
+            assertEquals(1, cli.err().split("Read-only file system", -1).length, "said once: " + cli.err());
+        } finally {
+            Mounts.unmount(disk);
+        }
+    }
+
     @Test
     void aRunsThatIsAFileIsSaidSo() throws Exception {
         Path file = Files.writeString(temp.resolve("runs"), "not a folder");

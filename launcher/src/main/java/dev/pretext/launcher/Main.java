@@ -59,7 +59,9 @@ public final class Main implements Runnable {
             FileProblem problem = FileProblem.of(ex);
             if (problem != null) {
                 String what = ex.getMessage() == null || ex.getMessage().contains("Exception") ? "a file could not "
-                        + "be read or written" : ex.getMessage().lines().findFirst().orElse("");
+                        + "be read or written" : ex.getMessage().lines().findFirst().orElse("")
+                        .replaceAll(": (No space left on device|Read-only file system|Disk quota exceeded|Permission "
+                                + "denied|Not a directory)", "");
                 cmd.getErr().println("pretext: " + what + ": " + problem.what() + "; " + problem.todo());
                 cmd.getErr().flush();
                 return USER_ERROR;
