@@ -146,4 +146,41 @@ class RecipeErrorsTest {
             assertFalse(Files.exists(runs.resolve("broken")), "no run folder made");
         }
     }
+
+    /**
+     * Attention grows with the square of an utterance's frames, which only the data says: `recipe check` notes
+     * the bound, `train` lists the data and refuses its real batches (one 10-minute recording here) before it
+     * trains, and leaves no run folder.
+     */
+    @org.junit.jupiter.api.Test
+    void longUtterancesAreRefusedOnTheDatasRealBatches() throws Exception {
+        Path wavs = Files.createDirectories(temp.resolve("wavs"));
+        writeSilence(wavs.resolve("long.wav"), 600);
+        Path recipe = temp.resolve("long.yaml");
+        Files.writeString(recipe, BASE.formatted("{type: wavdir, root: " + wavs + "}",
+                "{type: transformer, layers: 4, dim: 128, heads: 4, ffn: 256}", "{type: mam}")
+                + "batch: {seconds: 600, max_utterance_seconds: 600}\n");
+        Cli check = Cli.run(temp.resolve("cache"), "recipe", "check", recipe.toString());
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.out().contains("note: if every utterance were as long as batch.max_utterance_seconds (60000 "
+                + "frames)"), check.out());
+
+        Path runs = temp.resolve("runs");
+        Cli train = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs", runs.toString());
+        assertEquals(2, train.exit(), train.out() + train.err());
+        assertTrue(train.err().contains(recipe + ":9: batch.seconds: a training step needs about"), train.err());
+        assertTrue(train.err().contains("utterances up to 60000 frames"), train.err());
+        assertFalse(train.err().contains("\tat "), train.err());
+        assertFalse(Files.exists(runs.resolve("broken")), "no run folder left");
+    }
+
+    /** A 16 kHz mono 16-bit WAV of {@code seconds} of silence. */
+    private static void writeSilence(Path file, int seconds) throws java.io.IOException {
+        int bytes = seconds * 16000 * 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + bytes).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes()).putInt(bytes);
+        Files.write(file, b.array());
+    }
 }

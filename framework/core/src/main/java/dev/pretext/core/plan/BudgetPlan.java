@@ -112,8 +112,8 @@ public final class BudgetPlan {
             b.append(String.format(Locale.ROOT, "data: %d utterances, %.2f h; %d batches per epoch, %.1f s of audio "
                             + "per step, padding %.1f%% of frames%n", utterances, uniqueHours, batchesPerEpoch,
                     audioSecondsPerStep, 100 * paddingShare));
-            b.append(String.format(Locale.ROOT, "memory: a step needs about %s at most (full batches of the "
-                    + "longest utterances); this machine has %s%n", MemoryPlan.gb(memoryBytes),
+            b.append(String.format(Locale.ROOT, "memory: a step needs about %s (the first epoch's largest "
+                    + "batch); this machine has %s%n", MemoryPlan.gb(memoryBytes),
                     MemoryPlan.gb(machineMemoryBytes)));
             b.append(String.format(Locale.ROOT, "%nmean step (the first epoch's batches):%n%-34s %12s %12s %12s %7s%n",
                     "component", "forward", "backward", "total", "share"));
@@ -178,7 +178,7 @@ public final class BudgetPlan {
                 run.model().plannedParameters().orElse(-1), train.size(), unique / 3600, step.batches(),
                 step.audioSeconds(), step.paddingShare(), components, attention / step.forward().total(),
                 budgetText(recipe.budget()), steps, hours, unique > 0 ? hours * 3600 / unique : 0, sizes, note,
-                MemoryPlan.estimate(MemoryPlan.shapeOf(run)).total(), MemoryPlan.machineMemory());
+                MemoryPlan.estimate(MemoryPlan.shapeOf(run, planner)).total(), MemoryPlan.machineMemory());
     }
 
     /** A mean step: forward FLOPs per component, audio, and the padding share over the first epoch's batches. */

@@ -67,7 +67,7 @@ public final class TrainingRun {
         Path runDir = options.runDir();
         ComposedRun run = ComposedRun.compose(recipe, registry,
                 new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), Device.cpu()));
-        dev.pretext.core.plan.MemoryPlan.check(run);
+        String memory = dev.pretext.core.plan.MemoryPlan.check(run);
         // Only a recipe that composes and fits makes (or, with --force, replaces) the run folder.
         prepareFolder(runDir, options);
         writeRecipe(run, runDir, options.resume());
@@ -81,6 +81,10 @@ public final class TrainingRun {
 
         Recipe r = run.recipe();
         List<Utterance> trainUtterances = list(run.train(), recipe.recipe().seed(), console, manifest);
+        if (memory != null) {
+            // The recipe's bound did not fit: check the data's real batches before anything trains.
+            checkMemory(run, trainUtterances, runDir, options);
+        }
         prepare(run, trainUtterances, null, false, console);
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
@@ -259,6 +263,26 @@ public final class TrainingRun {
                     : runDir;
             throw new UserError("cannot " + (options.resume() ? "write to" : "make") + " the run folder " + runDir
                     + ": " + problem.what() + (at.startsWith(runDir) ? "" : " (at " + at + ")") + "; " + todo);
+        }
+    }
+
+    /** Refuses batches that cannot fit; a run folder made for this attempt only is removed again. */
+    private static void checkMemory(ComposedRun run, List<Utterance> train, Path runDir, Options options) {
+        Recipe r = run.recipe();
+        try {
+            dev.pretext.core.plan.MemoryPlan.check(run, new BatchPlanner(train, r.batch().seconds(),
+                    r.batch().maxUtteranceSeconds(), r.seed()));
+        } catch (UserError e) {
+            if (!options.resume()) {
+                try (var walk = Files.walk(runDir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                } catch (IOException ignored) {
+                    // Left as it is: the message below still says what to change.
+                }
+            }
+            throw e;
         }
     }
 
