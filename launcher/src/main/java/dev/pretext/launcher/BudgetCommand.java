@@ -37,7 +37,12 @@ final class BudgetCommand implements Callable<Integer> {
         try (Host host = main.startHost()) {
             ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, main.cacheDir());
             var training = TrainingRun.list(run.train(), run.frontend(), loaded.recipe().seed(), Console.quiet(), null);
-            TrainingRun.checkObjective(run, training);
+            // The plan needs the objective's shape (HuBERT's number of clusters), not what its preparation makes:
+            // targets not made yet are made and checked by `pretext train`.
+            var preparation = run.objective().instance().preparation();
+            if (preparation == null || preparation.done()) {
+                TrainingRun.checkObjective(run, training);
+            }
             BudgetPlan.Report report = BudgetPlan.plan(run, training);
             var out = main.out();
             out.print(json ? Json.pretty(report.json()) : report.table());

@@ -1,5 +1,6 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.FileProblem;
 import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
 import picocli.CommandLine;
@@ -59,6 +60,17 @@ public final class Main implements Runnable {
                 cmd.getErr().println("pretext: " + ex.getMessage());
                 cmd.getErr().flush();
                 return 1;
+            }
+            // A full or read-only disk anywhere else (metrics, reports, caches) is the user's situation too.
+            FileProblem problem = FileProblem.of(ex);
+            if (problem != null) {
+                String what = ex.getMessage() == null || ex.getMessage().contains("Exception") ? "a file could not "
+                        + "be read or written" : ex.getMessage().lines().findFirst().orElse("")
+                        .replaceAll(": (No space left on device|Read-only file system|Disk quota exceeded|Permission "
+                                + "denied|Not a directory)", "");
+                cmd.getErr().println("pretext: " + what + ": " + problem.what() + "; " + problem.todo());
+                cmd.getErr().flush();
+                return USER_ERROR;
             }
             cmd.getErr().println("pretext: failed: " + ex);
             ex.printStackTrace(cmd.getErr());

@@ -41,8 +41,13 @@ final class RecipeCommand implements Runnable {
             Path scratch = Files.createTempDirectory("pretext-check-");
             try (Host host = parent.main.startHost()) {
                 ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, parent.main.cacheDir());
+                // What cannot fit in this machine's memory is refused here, before any training.
+                String memory = dev.pretext.core.plan.MemoryPlan.check(run);
                 var out = parent.main.out();
                 out.println(recipe + ": ok");
+                if (memory != null) {
+                    out.println(memory);
+                }
                 out.print(dev.pretext.core.recipe.ConfigBinder.YAML_WRITER.writeValueAsString(run.resolvedRecipe()));
                 out.flush();
                 return 0;

@@ -52,7 +52,8 @@ public final class BudgetPlan {
     public record Report(String name, String encoder, Map<String, Object> shape, long parameters,
                          int utterances, double uniqueHours, int batchesPerEpoch, double audioSecondsPerStep,
                          double paddingShare, List<Component> perStep, double attentionShare, String budget,
-                         double steps, double hours, double epochs, List<Size> sizes, String sizesNote) {
+                         double steps, double hours, double epochs, List<Size> sizes, String sizesNote,
+                         double memoryBytes, long machineMemoryBytes) {
 
         public double flopsPerStep() {
             return perStep.stream().mapToDouble(Component::total).sum();
@@ -96,6 +97,8 @@ public final class BudgetPlan {
                 rows.add(row);
             }
             out.put("sizes", rows);
+            out.put("memory_bytes", memoryBytes);
+            out.put("machine_memory_bytes", machineMemoryBytes);
             if (sizesNote != null) {
                 out.put("sizes_note", sizesNote);
             }
@@ -109,6 +112,9 @@ public final class BudgetPlan {
             b.append(String.format(Locale.ROOT, "data: %d utterances, %.2f h; %d batches per epoch, %.1f s of audio "
                             + "per step, padding %.1f%% of frames%n", utterances, uniqueHours, batchesPerEpoch,
                     audioSecondsPerStep, 100 * paddingShare));
+            b.append(String.format(Locale.ROOT, "memory: a step needs about %s (the first epoch's largest "
+                    + "batch); this machine has %s%n", MemoryPlan.gb(memoryBytes),
+                    MemoryPlan.gb(machineMemoryBytes)));
             b.append(String.format(Locale.ROOT, "%nmean step (the first epoch's batches):%n%-34s %12s %12s %12s %7s%n",
                     "component", "forward", "backward", "total", "share"));
             double total = flopsPerStep();
@@ -171,7 +177,8 @@ public final class BudgetPlan {
         return new Report(recipe.name(), run.encoder().plugin().describe(), shape(run.encoder().config()),
                 run.model().plannedParameters().orElse(-1), train.size(), unique / 3600, step.batches(),
                 step.audioSeconds(), step.paddingShare(), components, attention / step.forward().total(),
-                budgetText(recipe.budget()), steps, hours, unique > 0 ? hours * 3600 / unique : 0, sizes, note);
+                budgetText(recipe.budget()), steps, hours, unique > 0 ? hours * 3600 / unique : 0, sizes, note,
+                MemoryPlan.estimate(MemoryPlan.shapeOf(run, planner)).total(), MemoryPlan.machineMemory());
     }
 
     /** A mean step: forward FLOPs per component, audio, and the padding share over the first epoch's batches. */

@@ -1,6 +1,7 @@
 package dev.pretext.core.recipe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,11 +75,41 @@ public final class ConfigBinder {
             String found = node.at(pointer(pathOf(e, false))).getNodeType().name().toLowerCase();
             throw recipe.error(key, "expected " + describe(e.getTargetType()) + ", found " + found, null);
         } catch (JsonProcessingException e) {
-            String key = join(path, e instanceof JsonMappingException jme ? pathOf(jme, false) : "");
+            String where = e instanceof JsonMappingException jme ? pathOf(jme, false) : "";
+            String key = join(path, where);
+            InputCoercionException range = rangeProblem(e);
+            if (range != null) {
+                // bins: 1e40 into an int: say the value and the limit, not Jackson's wording.
+                throw recipe.error(key, node.at(pointer(where)).asText() + " is out of range: a "
+                        + describe(range.getTargetType()) + " here is at most " + maximum(range.getTargetType()),
+                        "give a smaller number");
+            }
             throw recipe.error(key, e.getOriginalMessage(), null);
         } catch (IllegalArgumentException e) {
             throw recipe.error(path, e.getMessage(), null);
         }
+    }
+
+    private static InputCoercionException rangeProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputCoercionException ice) {
+                return ice;
+            }
+        }
+        return null;
+    }
+
+    private static String maximum(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return String.valueOf(Integer.MAX_VALUE);
+        }
+        if (type == Long.class || type == long.class) {
+            return String.valueOf(Long.MAX_VALUE);
+        }
+        if (type == Short.class || type == short.class) {
+            return String.valueOf(Short.MAX_VALUE);
+        }
+        return "its type's limit";
     }
 
     private static String pathOf(JsonMappingException e, boolean dropLast) {

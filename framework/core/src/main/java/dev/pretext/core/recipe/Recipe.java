@@ -12,12 +12,24 @@ import java.util.List;
 public record Recipe(String name, Long seed, Budget budget, Data data, List<JsonNode> augment, JsonNode frontend,
                      FeatureNorm featureNorm, JsonNode encoder, JsonNode objective, Optim optim, Batch batch,
                      Checkpoint checkpoint, Probes probes) {
+    /** The longest run name: one folder name, well under file systems' 255 bytes. */
+    public static final int MAX_NAME = 100;
+
     public Recipe {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("every recipe needs a name (it names the run folder)");
         }
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("name '" + name + "' may use only letters, digits, '.', '_' and '-'");
+        }
+        // The name is one folder under --runs: '.' and '..' are not new folders, and file systems cap a name at
+        // 255 bytes (checkpoints add suffixes); a run name is a short label.
+        if (name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("name is " + name.length() + " characters long; a run name is at most "
+                    + MAX_NAME + " (it names the run folder)");
+        }
+        if (name.matches("\\.+")) {
+            throw new IllegalArgumentException("name '" + name + "' is not a folder name of its own; use e.g. run-1");
         }
         seed = seed == null ? 0L : seed;
         augment = augment == null ? List.of() : List.copyOf(augment);
@@ -117,6 +129,9 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
      * @param maxUtteranceSeconds longer utterances are cropped to a random window of this length
      */
     public record Batch(Double seconds, Double maxUtteranceSeconds, Integer loaderThreads, Integer prefetch) {
+        public static final int MAX_LOADER_THREADS = 64;
+        public static final int MAX_PREFETCH = 64;
+
         public Batch {
             seconds = seconds == null ? 80.0 : seconds;
             maxUtteranceSeconds = maxUtteranceSeconds == null ? 15.0 : maxUtteranceSeconds;
@@ -128,6 +143,12 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
             }
             if (loaderThreads < 1 || prefetch < 1) {
                 throw new IllegalArgumentException("loader_threads and prefetch must be >= 1");
+            }
+            // Each thread and each prefetched batch holds a batch of features; more than a few do not feed a
+            // step faster, and the loader starts `prefetch` batches at once.
+            if (loaderThreads > MAX_LOADER_THREADS || prefetch > MAX_PREFETCH) {
+                throw new IllegalArgumentException("loader_threads is " + loaderThreads + " and prefetch " + prefetch
+                        + "; at most " + MAX_LOADER_THREADS + " and " + MAX_PREFETCH + " (2 and 4 are the defaults)");
             }
         }
     }

@@ -23,9 +23,10 @@ public final class RecipeError extends UserError {
         }
         sb.append(": ");
         if (key != null && !key.isEmpty()) {
-            sb.append(key).append(": ");
+            sb.append(Strings.clip(key, 120)).append(": ");
         }
-        sb.append(problem);
+        // Values are echoed in quotes; a 100,000-character one must not be printed back whole.
+        sb.append(Strings.clipQuoted(problem, 80));
         if (hint != null && !hint.isBlank()) {
             sb.append("\n  ").append(hint);
         }

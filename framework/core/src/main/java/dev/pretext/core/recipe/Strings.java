@@ -24,4 +24,26 @@ public final class Strings {
         }
         return prev[b.length()];
     }
+
+    /** Text echoed back in a message, cut to {@code max} characters with the full length said. */
+    public static String clip(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, Math.max(0, max - 3)) + "... (" + s.length() + " characters)";
+    }
+
+    /** Every quoted echo ('...') in a message cut to {@code max} characters, so a huge value is not printed back. */
+    public static String clipQuoted(String message, int max) {
+        if (message == null || message.length() <= max) {
+            return message;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^'\\n]{" + (max + 1) + ",})'").matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement("'" + clip(m.group(1), max) + "'"));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
 }

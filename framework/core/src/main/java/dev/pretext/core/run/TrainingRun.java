@@ -66,9 +66,11 @@ public final class TrainingRun {
 
     public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
         Path runDir = options.runDir();
-        prepareFolder(runDir, options);
         ComposedRun run = ComposedRun.compose(recipe, registry,
                 new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), Device.cpu()));
+        String memory = dev.pretext.core.plan.MemoryPlan.check(run);
+        // Only a recipe that composes and fits makes (or, with --force, replaces) the run folder.
+        prepareFolder(runDir, options);
         writeRecipe(run, runDir, options.resume());
         Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir());
         if (options.resume()) {
@@ -80,6 +82,10 @@ public final class TrainingRun {
 
         Recipe r = run.recipe();
         List<Utterance> trainUtterances = list(run.train(), run.frontend(), recipe.recipe().seed(), console, manifest);
+        if (memory != null) {
+            // The recipe's bound did not fit: check the data's real batches before anything trains.
+            checkMemory(run, trainUtterances, runDir, options);
+        }
         prepare(run, trainUtterances, null, false, console);
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
@@ -219,12 +225,18 @@ public final class TrainingRun {
     }
 
     private static void prepareFolder(Path runDir, Options options) {
+        Path runs = runDir.getParent();
+        if (runs != null && Files.exists(runs) && !Files.isDirectory(runs)) {
+            throw new UserError("cannot make the run folder " + runDir + ": " + runs + " is a file, not a folder; "
+                    + "give a folder with --runs DIR");
+        }
         try {
             if (options.resume()) {
                 if (!Files.isDirectory(runDir.resolve("checkpoints"))) {
                     throw new UserError("cannot resume: " + runDir + " has no checkpoints/ folder; start the run "
                             + "without --resume");
                 }
+                checkWritable(runDir);
                 return;
             }
             if (Files.exists(runDir)) {
@@ -239,8 +251,49 @@ public final class TrainingRun {
                 }
             }
             Files.createDirectories(runDir);
+            checkWritable(runDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run folder " + runDir, e);
+            dev.pretext.core.FileProblem problem = dev.pretext.core.FileProblem.of(e);
+            if (problem == null) {
+                throw new UncheckedIOException("cannot prepare run folder " + runDir, e);
+            }
+            String todo = problem.todo().startsWith("free") ? problem.todo() + " and try again"
+                    : options.resume() ? "copy the run folder somewhere writable and resume from the copy"
+                    : problem.todo() + " (--runs DIR)";
+            Path at = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? Path.of(f.getFile())
+                    : runDir;
+            throw new UserError("cannot " + (options.resume() ? "write to" : "make") + " the run folder " + runDir
+                    + ": " + problem.what() + (at.startsWith(runDir) ? "" : " (at " + at + ")") + "; " + todo);
+        }
+    }
+
+    /** Refuses batches that cannot fit; a run folder made for this attempt only is removed again. */
+    private static void checkMemory(ComposedRun run, List<Utterance> train, Path runDir, Options options) {
+        Recipe r = run.recipe();
+        try {
+            dev.pretext.core.plan.MemoryPlan.check(run, new BatchPlanner(train, r.batch().seconds(),
+                    r.batch().maxUtteranceSeconds(), r.seed()));
+        } catch (UserError e) {
+            if (!options.resume()) {
+                try (var walk = Files.walk(runDir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                } catch (IOException ignored) {
+                    // Left as it is: the message below still says what to change.
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Writes and deletes a probe file, so a read-only or full folder is found before training, not after. */
+    private static void checkWritable(Path runDir) throws IOException {
+        Path probe = Files.createTempFile(runDir, ".write-check-", ".tmp");
+        try {
+            Files.write(probe, new byte[4096]);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 

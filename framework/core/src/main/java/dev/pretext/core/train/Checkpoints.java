@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pretext.core.FileProblem;
 import dev.pretext.core.UserError;
 import dev.pretext.core.run.Json;
 
@@ -47,10 +48,10 @@ public final class Checkpoints {
     }
 
     public Path save(TrainingState state, List<Parameter> parameters, AdamW optimizer) {
+        String name = String.format("step-%08d", state.step());
+        Path tmp = dir.resolve(".tmp-" + name);
         try {
             Files.createDirectories(dir);
-            String name = String.format("step-%08d", state.step());
-            Path tmp = dir.resolve(".tmp-" + name);
             deleteTree(tmp);
             Files.createDirectories(tmp);
             byte[] model = encode(parameters);
@@ -68,9 +69,39 @@ public final class Checkpoints {
             Json.writeAtomically(dir.resolve("latest"), name + "\n");
             prune();
             return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint in " + dir, e);
+        } catch (IOException | UncheckedIOException e) {
+            throw notWritten(name, tmp, FileProblem.io(e));
         }
+    }
+
+    /**
+     * A checkpoint that could not be written: its partial folder is removed (on a full disk it holds the space
+     * the next attempt needs) and, when the cause is the machine's (a full or read-only disk), a user error
+     * names the last good checkpoint, which is kept.
+     */
+    private RuntimeException notWritten(String name, Path tmp, IOException cause) {
+        try {
+            deleteTree(tmp);
+        } catch (IOException | RuntimeException ignored) {
+            // Nothing more to do: the next save deletes it first.
+        }
+        FileProblem problem = FileProblem.of(cause);
+        if (problem == null) {
+            return new UncheckedIOException("cannot write checkpoint " + name + " in " + dir, cause);
+        }
+        String kept = "there is no earlier checkpoint";
+        try {
+            Optional<Path> last = latest();
+            if (last.isPresent()) {
+                kept = "the last good checkpoint is " + last.get() + " (step "
+                        + Long.parseLong(last.get().getFileName().toString().substring("step-".length())) + "), kept";
+            }
+        } catch (RuntimeException ignored) {
+            // Say none rather than hide the cause.
+        }
+        return new UserError("cannot write checkpoint " + name + " in " + dir + ": " + problem.what() + "; " + kept
+                + ".\n  " + problem.todo() + ", then continue with `pretext train RECIPE --resume "
+                + dir.toAbsolutePath().getParent() + "`", cause);
     }
 
     private static byte[] encode(List<Parameter> parameters) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,5 +101,93 @@ class LoadedRecipeTest {
         assertTrue(yaml.getMessage().contains("not valid YAML"), yaml.getMessage());
         RecipeError dup = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, GOOD + "seed: 8\n"));
         assertTrue(dup.getMessage().contains("appears twice"), dup.getMessage());
+    }
+
+    @Test
+    void aDuplicateKeyNamesTheFileAndBothLines() {
+        RecipeError dup = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, "name: a\nname: b\n"));
+        assertTrue(dup.getMessage().startsWith("r.yaml:2: name: the key appears twice (first on line 1)"),
+                dup.getMessage());
+    }
+
+    @Test
+    void numbersOutOfRangeNameTheKeyAndTheLimit() {
+        RecipeError bins = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("seed: 7", "seed: 12345678901234567890")));
+        assertEquals(2, bins.line());
+        assertEquals("seed", bins.key());
+        assertTrue(bins.getMessage().contains("12345678901234567890 is out of range: whole numbers go up to "
+                + Long.MAX_VALUE), bins.getMessage());
+        assertFalse(bins.getMessage().contains("not valid YAML"), bins.getMessage());
+
+        RecipeError huge = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("{lr: 1.0e-3}", "{accumulate: 1e40}")));
+        assertEquals("optim.accumulate", huge.key());
+        assertEquals(12, huge.line());
+        assertTrue(huge.getMessage().contains("is out of range: a whole number here is at most 2147483647"),
+                huge.getMessage());
+    }
+
+    @Test
+    void nanAndInfinityAreNotNumbersARecipeTakes() {
+        for (String v : new String[]{".nan", ".inf", "-.Inf", "1e999"}) {
+            RecipeError e = assertThrows(RecipeError.class,
+                    () -> LoadedRecipe.parse(FILE, GOOD.replace("{lr: 1.0e-3}", "{lr: " + v + "}")), v);
+            assertEquals("optim.lr", e.key(), e.getMessage());
+            assertEquals(12, e.line(), e.getMessage());
+            assertTrue(e.getMessage().contains("'" + v + "' is not a finite number"), e.getMessage());
+        }
+    }
+
+    @Test
+    void deepNestingIsLocatedWithoutJacksonsInternals() {
+        String deep = GOOD + "extra: " + "[".repeat(1100) + "]".repeat(1100) + "\n";
+        RecipeError e = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, deep));
+        assertEquals(13, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("nested more than " + LocatedYaml.MAX_DEPTH + " levels"), e.getMessage());
+        assertFalse(e.getMessage().contains("StreamReadConstraints"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+        StringBuilder b = new StringBuilder(GOOD + "extra:\n");
+        for (int i = 1; i <= 80; i++) {
+            b.append("  ".repeat(i)).append("k").append(i).append(":\n");
+        }
+        RecipeError blockDeep = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, b + "  ".repeat(81) + "v: 1\n"));
+        assertTrue(blockDeep.line() > 13, blockDeep.getMessage());
+        assertTrue(blockDeep.getMessage().contains("nested more than"), blockDeep.getMessage());
+    }
+
+    @Test
+    void aVeryLongKeyIsCalledThatAndNotEchoedWhole() {
+        String text = GOOD + "k".repeat(100_000) + ": 1\n";
+        RecipeError e = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, text));
+        assertEquals(13, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("a key of 100000 characters"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+        // A long key YAML does read is an unknown key, echoed cut.
+        RecipeError read = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD + "k".repeat(1_000) + ": 1\n"));
+        assertTrue(read.getMessage().contains("unknown key 'kkk"), read.getMessage());
+        assertTrue(read.getMessage().contains("(1000 characters)"), read.getMessage());
+        assertTrue(read.getMessage().length() < 1000, read.getMessage());
+    }
+
+    @Test
+    void longEchoedValuesAreCut() {
+        String type = "m".repeat(100_000);
+        RecipeError e = new RecipeError(FILE, 8, "objective.type", "no objective plugin of type '" + type
+                + "' is installed; installed objective types: mam", null);
+        assertTrue(e.getMessage().contains("'mmm"), e.getMessage());
+        assertTrue(e.getMessage().contains("... (100000 characters)' is installed; installed objective types: mam"),
+                e.getMessage());
+        assertTrue(e.getMessage().length() < 300, e.getMessage());
+        RecipeError name = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("name: demo", "name: " + "n".repeat(5_000))));
+        assertTrue(name.getMessage().contains("name is 5000 characters long; a run name is at most 100"),
+                name.getMessage());
+        assertTrue(name.getMessage().length() < 300, name.getMessage());
+        RecipeError dots = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, GOOD.replace("name: demo", "name: '..'")));
+        assertTrue(dots.getMessage().contains("not a folder name of its own"), dots.getMessage());
     }
 }
