@@ -42,6 +42,10 @@ public final class Bench {
             PeerBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("mkl")) {
+            MklBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path dist = Path.of(System.getProperty("pretext.dist"));
         Path plugins = dist.resolve("plugins");
         List<String> rest = new ArrayList<>(List.of(args));

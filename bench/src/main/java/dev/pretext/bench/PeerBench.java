@@ -74,9 +74,12 @@ public final class PeerBench {
         }
     }
 
-    /** parts: medians of forward (incl. loss), backward, optimizer update (incl. freeing the step). */
+    /**
+     * parts: medians of forward (incl. loss), backward, optimizer update (incl. freeing the step); cpuPerStep: this
+     * process's CPU seconds per timed step, all threads (steadier than wall time on a shared machine).
+     */
     record Timing(double median, double mean, double forwardFlops, double firstLoss, double lastLoss,
-                  double[] parts, double faultsPerStep) {
+                  double[] parts, double faultsPerStep, double cpuPerStep) {
     }
 
     /** Minor page faults of this process so far (Linux /proc), -1 where unavailable. */
@@ -88,6 +91,12 @@ public final class PeerBench {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** CPU time of this process, all threads, in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** As Python's statistics.median: the middle value, or the mean of the two middle ones. */
@@ -237,7 +246,7 @@ public final class PeerBench {
         return out;
     }
 
-    private static Timing trainPretext(Host host, Path work, Config c, int steps, int warmup, double padding,
+    static Timing trainPretext(Host host, Path work, Config c, int steps, int warmup, double padding,
                                        String loss) throws IOException {
         FeatureSpec spec = new FeatureSpec(FEATURES, 100);
         Encoder encoder = compose(host, work, c, spec);
@@ -261,9 +270,11 @@ public final class PeerBench {
             double firstLoss = Double.NaN;
             double lastLoss = Double.NaN;
             long faults = 0;
+            long cpu = 0;
             for (int step = 0; step < warmup + steps; step++) {
                 if (step == warmup) {
                     faults = minorFaults();
+                    cpu = processCpuNanos();
                 }
                 // A fresh sub-manager per step frees the step's intermediates (as the Trainer does). Results attach
                 // to their first operand's manager, so the inputs must live in it too: otherwise every intermediate
@@ -301,9 +312,10 @@ public final class PeerBench {
                 }
             }
             double faultsPerStep = (double) (minorFaults() - faults) / steps;
+            double cpuPerStep = (processCpuNanos() - cpu) / 1e9 / steps;
             double mean = Arrays.stream(seconds).average().orElse(Double.NaN);
             return new Timing(median(seconds), mean, encoder.flops(c.batch(), c.frames()).total(), firstLoss,
-                    lastLoss, new double[]{median(parts[0]), median(parts[1]), median(parts[2])}, faultsPerStep);
+                    lastLoss, new double[]{median(parts[0]), median(parts[1]), median(parts[2])}, faultsPerStep, cpuPerStep);
         }
     }
 
