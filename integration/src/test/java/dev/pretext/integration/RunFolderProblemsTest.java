@@ -1,6 +1,7 @@
 package dev.pretext.integration;
 
 import dev.pretext.core.train.Checkpoints;
+import dev.pretext.testkit.Mounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

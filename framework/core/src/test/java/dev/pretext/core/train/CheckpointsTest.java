@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import dev.pretext.core.UserError;
+import dev.pretext.testkit.Mounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +92,7 @@ class CheckpointsTest {
     @Test
     void aFullDiskKeepsTheLastGoodCheckpointAndSaysWhichItIs() throws Exception {
         Path disk = Files.createDirectory(dir.resolve("disk"));
-        dev.pretext.core.Mounts.tmpfs(disk, "size=1m");
+        Mounts.tmpfs(disk, "size=1m");
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> a = model(manager, 1);
             AdamW opt = new AdamW(a, manager, 0.9, 0.99, 1e-8, 0);
@@ -120,7 +121,7 @@ class CheckpointsTest {
             Path next = ckpt.save(new TrainingState(2, 0, 0, 1, 0, Map.of(), 0, 0, 0, 1.0), a, opt);
             assertEquals(next, ckpt.latest().orElseThrow(), "with space again, saving goes on");
         } finally {
-            dev.pretext.core.Mounts.unmount(disk);
+            Mounts.unmount(disk);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.pretext.core;
+package dev.pretext.testkit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,6 +20,18 @@ public final class Mounts {
         String out = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString());
         Assumptions.assumeTrue(out == null, "mount -t tmpfs is not permitted here (needs root or CAP_SYS_ADMIN): "
                 + out);
+    }
+
+    /** Shows {@code source} at {@code dir} read-only (a bind mount, remounted read-only). */
+    public static void readOnlyBind(Path source, Path dir) throws IOException, InterruptedException {
+        String out = run("mount", "--bind", source.toString(), dir.toString());
+        Assumptions.assumeTrue(out == null, "mount --bind is not permitted here (needs root or CAP_SYS_ADMIN): "
+                + out);
+        String ro = run("mount", "-o", "remount,bind,ro", dir.toString());
+        if (ro != null) {
+            unmount(dir);
+            Assumptions.assumeTrue(false, "a read-only remount is not permitted here: " + ro);
+        }
     }
 
     public static void unmount(Path dir) throws IOException, InterruptedException {
