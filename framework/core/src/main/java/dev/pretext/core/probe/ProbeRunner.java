@@ -110,7 +110,7 @@ public final class ProbeRunner {
             }
         }
         result.details().forEach((key, value) -> {
-            if (value == null || !Double.isFinite(value)) {
+            if (!Double.isFinite(value)) {
                 bad.add(key + " = " + value);
             }
         });

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -30,16 +31,18 @@ class ConvPositionsGradientTest {
             block.initialize(manager, DataType.FLOAT32, new Shape(batch, frames, dim));
             NDArray x = manager.randomNormal(new Shape(batch, frames, dim));
             // The last utterance is padded: zero frames, as the encoder gives them.
-            x.set(new ai.djl.ndarray.index.NDIndex((batch - 1) + ", " + (frames / 2) + ":, :"), 0f);
+            x.set(new NDIndex((batch - 1) + ", " + (frames / 2) + ":, :"), 0f);
             x.setRequiresGradient(true);
             NDArray r = manager.randomNormal(new Shape(batch, frames, dim));
             for (int step = 0; step < 3; step++) {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+                    NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true)
+                            .singletonOrThrow();
                     collector.backward(y.mul(r).sum());
                 }
                 assertFinite("input gradient", x.getGradient());
-                block.getParameters().forEach(p -> assertFinite(p.getKey() + " gradient", p.getValue().getArray().getGradient()));
+                block.getParameters().forEach(p ->
+                        assertFinite(p.getKey() + " gradient", p.getValue().getArray().getGradient()));
             }
         }
     }
