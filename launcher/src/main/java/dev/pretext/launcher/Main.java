@@ -18,7 +18,7 @@ import java.nio.file.Path;
 @Command(name = "pretext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-supervised speech models trained on a compute budget.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, ProbeCommand.class, TargetsCommand.class,
-                BudgetCommand.class, CorpusCommand.class,
+                BudgetCommand.class, CorpusCommand.class, SweepCommand.class,
                 PluginsCommand.class,
                 RecipeCommand.class,
                 CommandLine.HelpCommand.class})
@@ -38,7 +38,40 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLogging();
+        followParent();
         System.exit(run(args));
+    }
+
+    /**
+     * A run started by {@code pretext sweep} ends when the sweep's process is gone (killed, even with SIGKILL), so
+     * that the next invocation of the sweep does not find it still writing the run folder. Its checkpoints are
+     * written atomically; the sweep resumes it from the last one.
+     */
+    static void followParent() {
+        String parent = System.getProperty(dev.pretext.core.sweep.ChildJvmExecutor.PARENT_PROPERTY);
+        if (parent == null) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> handle;
+        try {
+            handle = ProcessHandle.of(Long.parseLong(parent));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Thread watcher = new Thread(() -> {
+            while (handle.isPresent() && handle.get().isAlive()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("pretext: the sweep that started this run is gone; stopping (the run resumes from "
+                    + "its last checkpoint when the sweep runs again)");
+            Runtime.getRuntime().halt(143);
+        }, "pretext-follow-sweep");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** Runs the CLI and returns its exit code (tests call this in-process). */

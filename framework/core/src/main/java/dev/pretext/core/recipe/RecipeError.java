@@ -6,13 +6,19 @@ import java.nio.file.Path;
 
 /** A recipe mistake, located: {@code file:line: key: problem} followed by what would be valid. */
 public final class RecipeError extends UserError {
+    private final Path file;
     private final String key;
     private final int line;
+    private final String problem;
+    private final String hint;
 
     public RecipeError(Path file, int line, String key, String problem, String hint) {
         super(format(file, line, key, problem, hint));
+        this.file = file;
         this.key = key;
         this.line = line;
+        this.problem = problem;
+        this.hint = hint;
     }
 
     private static String format(Path file, int line, String key, String problem, String hint) {
@@ -40,5 +46,19 @@ public final class RecipeError extends UserError {
 
     public int line() {
         return line;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The problem alone, without file, line and key (a sweep re-locates it at its axis). */
+    public String problem() {
+        return problem;
+    }
+
+    /** What would be valid, or null. */
+    public String hint() {
+        return hint;
     }
 }

@@ -139,6 +139,11 @@ public final class TrainingRun {
             training.put("final_loss", outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
+            // The network's size, for sweeps and reports (the objective's heads are not part of it).
+            java.util.OptionalLong parameters = model.plannedParameters();
+            if (parameters.isPresent()) {
+                manifest.put("parameters", parameters.getAsLong());
+            }
             Map<String, Object> data = new LinkedHashMap<>();
             double unique = planner.totalSeconds();
             data.put("train_utterances", trainUtterances.size());

@@ -1,0 +1,370 @@
+package dev.pretext.core.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pretext.api.data.Utterance;
+import dev.pretext.core.UserError;
+import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.plugins.PluginRegistry;
+import dev.pretext.core.recipe.ConfigBinder;
+import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.LocatedYaml;
+import dev.pretext.core.recipe.RecipeError;
+import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.run.Console;
+import dev.pretext.core.run.Json;
+import dev.pretext.core.run.TrainingRun;
+import dev.pretext.core.train.Checkpoints;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A sweep on disk: {@code SWEEPS/NAME/} holds the sweep file and base recipe as given ({@code sweep.yaml},
+ * {@code base.yaml}), every run's recipe ({@code recipes/RUN.yaml}), the run folders ({@code runs/RUN/}), their
+ * console logs ({@code logs/RUN.log}), the reasons of failed runs ({@code failed/RUN.txt}) and the results
+ * ({@code results.jsonl}, {@code results.csv}). Everything a later invocation needs is read back from these
+ * files, so a sweep killed at any moment continues where it stopped.
+ */
+public final class Sweep {
+    /** One run with everything decided before anything trains. */
+    public record Run(SweepPlan.PlannedRun plan, String recipeText, Path recipeFile, Path runDir,
+                      List<String> baselines, Map<String, String> baselineOwners, ComposedRun composed) {
+        public String name() {
+            return plan.name();
+        }
+    }
+
+    /** Where a run stands, read from its files. */
+    public enum State { FINISHED, FAILED, INTERRUPTED, NOT_STARTED }
+
+    private final SweepFile file;
+    private final Path dir;
+    private final List<Run> runs;
+
+    private Sweep(SweepFile file, Path dir, List<Run> runs) {
+        this.file = file;
+        this.dir = dir;
+        this.runs = runs;
+    }
+
+    public SweepFile file() {
+        return file;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<Run> runs() {
+        return runs;
+    }
+
+    /**
+     * Expands the sweep and composes every run with the plugins, so that any mistake is found, at the sweep file's
+     * line (or the base recipe's), before anything trains. Writes nothing.
+     *
+     * @param sweepsDir where sweep folders go; this sweep's is {@code sweepsDir/NAME}
+     */
+    public static Sweep plan(SweepFile file, Path sweepsDir, PluginRegistry registry, Path cacheDir) {
+        LocatedYaml base;
+        try {
+            base = LocatedYaml.read(file.base(), Files.readString(file.base(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UserError("cannot read the base recipe " + file.base() + ": " + e.getMessage());
+        }
+        Path dir = sweepsDir.toAbsolutePath().resolve(file.name());
+        List<SweepPlan.PlannedRun> planned = SweepPlan.expand(file, base);
+        List<ComposedRun> composed = new ArrayList<>();
+        List<ObjectNode> resolved = new ArrayList<>();
+        for (SweepPlan.PlannedRun p : planned) {
+            ComposedRun run = compose(file, base, p, dir, registry, cacheDir);
+            composed.add(run);
+            resolved.add(run.resolvedRecipe());
+        }
+        // Baselines that cannot differ between runs are probed once, by the first run that has them.
+        Map<String, String> owners = new LinkedHashMap<>();
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            SweepPlan.PlannedRun p = planned.get(i);
+            ObjectNode recipe = p.recipe().deepCopy();
+            List<String> wanted = new ArrayList<>();
+            resolved.get(i).path("probes").path("baselines").forEach(b -> wanted.add(b.asText()));
+            List<String> own = new ArrayList<>();
+            Map<String, String> ownerOf = new LinkedHashMap<>();
+            for (String b : wanted) {
+                String key = b + ":" + BaselineKey.of(resolved.get(i), b);
+                String owner = owners.putIfAbsent(key, p.name());
+                ownerOf.put(b, owner == null ? p.name() : owner);
+                if (owner == null) {
+                    own.add(b);
+                }
+            }
+            if (!composed.get(i).probes().isEmpty()) {
+                ObjectNode probes = recipe.get("probes") instanceof ObjectNode o ? o : recipe.putObject("probes");
+                ArrayNode list = probes.putArray("baselines");
+                own.forEach(list::add);
+            }
+            String text = recipeText(file, p, recipe);
+            runs.add(new Run(p, text, dir.resolve("recipes").resolve(p.name() + ".yaml"),
+                    dir.resolve("runs").resolve(p.name()), List.copyOf(own), ownerOf, composed.get(i)));
+        }
+        return new Sweep(file, dir, List.copyOf(runs));
+    }
+
+    private static ComposedRun compose(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, Path dir,
+                                       PluginRegistry registry, Path cacheDir) {
+        String text = recipeText(file, p, p.recipe());
+        Path recipePath = dir.resolve("recipes").resolve(p.name() + ".yaml");
+        try {
+            LoadedRecipe loaded = LoadedRecipe.parse(recipePath, text);
+            return TrainingRun.check(loaded, registry, dir.resolve("runs").resolve(p.name()), cacheDir);
+        } catch (RecipeError e) {
+            throw relocate(file, base, p, e);
+        } catch (UserError e) {
+            throw new UserError("run " + p.name() + " of sweep " + file.source().file() + ": " + e.getMessage());
+        }
+    }
+
+    /** An error found in a run's recipe, told at the override that caused it, or at the base recipe's line. */
+    static RecipeError relocate(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, RecipeError e) {
+        String key = e.key() == null ? "" : e.key();
+        List<SweepPlan.Override> culprits = p.touching(key);
+        String problem = e.problem() == null ? e.getMessage() : e.problem();
+        if (!culprits.isEmpty()) {
+            SweepPlan.Override o = culprits.get(0);
+            String also = culprits.size() > 1 ? " (with " + String.join(", ", culprits.subList(1, culprits.size())
+                    .stream().map(SweepPlan.Override::origin).toList()) + ")" : "";
+            return new RecipeError(file.source().file(), file.lineOf(o.origin()), o.origin(),
+                    "run " + p.name() + ": " + (key.isEmpty() || key.equals(o.path()) ? "" : key + ": ") + problem
+                            + also, e.hint());
+        }
+        return new RecipeError(base.file(), base.lineOf(key), key, "in run " + p.name() + " of "
+                + file.source().file().getFileName() + ": " + problem, e.hint());
+    }
+
+    static String recipeText(SweepFile file, SweepPlan.PlannedRun p, ObjectNode recipe) {
+        StringBuilder header = new StringBuilder("# run ").append(p.name()).append(" of sweep ").append(file.name())
+                .append(": ").append(file.base().getFileName());
+        for (SweepPlan.Override o : p.overrides()) {
+            header.append(", ").append(o.path()).append(" = ").append(compact(o.value()));
+        }
+        try {
+            return header.append('\n').toString() + ConfigBinder.YAML_WRITER.writeValueAsString(recipe);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String compact(JsonNode value) {
+        String s = value.toString();
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    /** The run's state from its folder: finished when its report exists, interrupted when it has a checkpoint. */
+    public State state(Run run) {
+        if (Files.isRegularFile(run.runDir().resolve("report.md"))) {
+            return State.FINISHED;
+        }
+        if (Files.isRegularFile(failedFile(run))) {
+            return State.FAILED;
+        }
+        if (hasCheckpoint(run.runDir())) {
+            return State.INTERRUPTED;
+        }
+        return State.NOT_STARTED;
+    }
+
+    static boolean hasCheckpoint(Path runDir) {
+        try {
+            return Files.isDirectory(runDir.resolve("checkpoints"))
+                    && new Checkpoints(runDir.resolve("checkpoints"), 1).latest().isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    Path failedFile(Run run) {
+        return dir.resolve("failed").resolve(run.name() + ".txt");
+    }
+
+    public Path log(Run run) {
+        return dir.resolve("logs").resolve(run.name() + ".log");
+    }
+
+    /** The reason a failed run gave, or null. */
+    public String failure(Run run) {
+        try {
+            Path f = failedFile(run);
+            return Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8).strip() : null;
+        } catch (IOException e) {
+            return "failed (reason unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Writes the sweep folder's fixed part: the sweep file and base recipe as given, and every run's recipe. A run
+     * whose recipe changed since it ran is refused, so that no result of another recipe is reported as this one's.
+     */
+    public void writeDefinition(String sweepText) {
+        for (Run run : runs) {
+            if (Files.isRegularFile(run.recipeFile()) && Files.exists(run.runDir())) {
+                String before = read(run.recipeFile());
+                if (!before.equals(run.recipeText())) {
+                    throw new UserError("sweep " + file.name() + ": run " + run.name() + " already ran with another "
+                            + "recipe (" + run.recipeFile() + " differs from what " + file.source().file()
+                            + " makes now); keep its results by naming the changed sweep differently, or delete "
+                            + run.runDir() + " and " + run.recipeFile() + " to run it again");
+                }
+            }
+        }
+        Json.writeAtomically(dir.resolve("sweep.yaml"), sweepText);
+        Json.writeAtomically(dir.resolve("base.yaml"), read(file.base()));
+        for (Run run : runs) {
+            Json.writeAtomically(run.recipeFile(), run.recipeText());
+        }
+        Json.writeAtomically(dir.resolve("plan.json"), Json.pretty(planJson()));
+    }
+
+    /** The expanded sweep: every run's overrides, labels and which run probes each baseline. */
+    public List<Map<String, Object>> planJson() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Run run : runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run", run.name());
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            run.plan().overrides().forEach(o -> overrides.put(o.path(), o.value()));
+            m.put("overrides", overrides);
+            m.put("labels", run.plan().labels());
+            m.put("baselines_from", run.baselineOwners());
+            m.put("recipe", dir.relativize(run.recipeFile()).toString());
+            m.put("run_dir", dir.relativize(run.runDir()).toString());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The planner's figures for one run, as {@code pretext budget} computes them. */
+    public BudgetPlan.Report budget(Run run, Console console) {
+        List<Utterance> train = TrainingRun.list(run.composed().train(), run.composed().frontend(),
+                run.composed().recipe().seed(), Console.quiet(), null);
+        var preparation = run.composed().objective().instance().preparation();
+        if (preparation == null || preparation.done()) {
+            TrainingRun.checkObjective(run.composed(), train);
+        }
+        return BudgetPlan.plan(run.composed(), train);
+    }
+
+    /** What one pass over the sweep did. */
+    public record Summary(int finished, int failed, int ran, int skipped, double seconds) {
+    }
+
+    /**
+     * Runs every run that is not finished, in order: interrupted ones resume from their checkpoint, failed ones
+     * are skipped unless {@code retryFailed}. After each run {@code afterEach} is called (results, report).
+     */
+    public Summary execute(SweepExecutor executor, boolean retryFailed, Console console, Runnable afterEach)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        int ran = 0;
+        int skipped = 0;
+        try (FileChannel channel = lock()) {
+            for (int i = 0; i < runs.size(); i++) {
+                Run run = runs.get(i);
+                State state = state(run);
+                String at = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, runs.size(), run.name());
+                if (state == State.FINISHED) {
+                    skipped++;
+                    console.line(at + ": finished before, kept");
+                    continue;
+                }
+                if (state == State.FAILED && !retryFailed) {
+                    skipped++;
+                    console.line(at + ": failed before (" + failure(run) + "); --retry-failed runs it again");
+                    continue;
+                }
+                boolean resume = state == State.INTERRUPTED;
+                boolean fresh = !resume && Files.exists(run.runDir());
+                delete(failedFile(run));
+                console.line(at + (resume ? ": resuming from its checkpoint" : ": running") + " (log: "
+                        + dir.relativize(log(run)) + ")");
+                long r0 = System.nanoTime();
+                SweepExecutor.Outcome outcome = executor.run(new SweepExecutor.Job(run.name(), run.recipeFile(),
+                        run.runDir(), resume, fresh, log(run)));
+                double seconds = (System.nanoTime() - r0) / 1e9;
+                ran++;
+                if (outcome.finished() && state(run) == State.FINISHED) {
+                    console.line(String.format(Locale.ROOT, "%s: finished in %.0f s", at, seconds));
+                } else {
+                    String reason = outcome.finished() ? "the run ended without a report" : outcome.reason();
+                    Json.writeAtomically(failedFile(run), reason + "\n");
+                    console.line(String.format(Locale.ROOT, "%s: FAILED after %.0f s: %s", at, seconds, reason));
+                }
+                afterEach.run();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dir, e);
+        }
+        int finished = 0;
+        int failed = 0;
+        for (Run run : runs) {
+            State s = state(run);
+            finished += s == State.FINISHED ? 1 : 0;
+            failed += s == State.FAILED ? 1 : 0;
+        }
+        return new Summary(finished, failed, ran, skipped, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One sweep per folder at a time: a second invocation would race the first for the same runs. */
+    private FileChannel lock() throws IOException {
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new UserError("another `pretext sweep` is running " + dir + "; wait for it, or stop it first");
+            }
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new UserError("this process already runs the sweep in " + dir);
+        }
+        return channel;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+
+    /** Calls {@code each} for every run with its state, in order. */
+    public void forEach(java.util.function.BiConsumer<Run, State> each) {
+        runs.forEach(r -> each.accept(r, state(r)));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pretext.core.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.run.Json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Training speed measured on this machine (FLOPs per second of finished runs, by model size), kept in the cache
+ * folder, so that a sweep's dry run estimates wall time from what this machine did rather than a guess. Narrow
+ * models run fewer FLOPs per second than wide ones, so the estimate takes the run nearest in size.
+ */
+public final class Throughput {
+    public record Rate(double flopsPerSecond, boolean measured, long parameters) {
+    }
+
+    private final Path file;
+
+    public Throughput(Path cacheDir) {
+        this.file = cacheDir.resolve("throughput.jsonl");
+    }
+
+    public void record(long parameters, double flops, double seconds) {
+        if (parameters <= 0 || !(flops > 0) || !(seconds > 0)) {
+            return;
+        }
+        String line = "{\"parameters\":" + parameters + ",\"flops_per_second\":" + (flops / seconds) + ",\"cores\":"
+                + Runtime.getRuntime().availableProcessors() + "}\n";
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // Only an estimate is lost.
+        }
+    }
+
+    /** The rate of the recorded run nearest in size (log scale), or the planner's assumed rate. */
+    public Rate estimate(long parameters) {
+        List<JsonNode> records = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    try {
+                        JsonNode n = Json.MAPPER.readTree(line);
+                        if (n.path("cores").asInt() == Runtime.getRuntime().availableProcessors()
+                                && n.path("flops_per_second").asDouble() > 0) {
+                            records.add(n);
+                        }
+                    } catch (IOException e) {
+                        // A torn line from a killed writer: skip it.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            records.clear();
+        }
+        JsonNode best = null;
+        double distance = Double.MAX_VALUE;
+        for (int i = records.size() - 1; i >= 0; i--) {
+            JsonNode n = records.get(i);
+            double d = Math.abs(Math.log(Math.max(1, n.path("parameters").asLong())) - Math.log(Math.max(1, parameters)));
+            if (d < distance) {
+                distance = d;
+                best = n;
+            }
+        }
+        return best == null ? new Rate(BudgetPlan.ASSUMED_FLOPS_PER_SECOND, false, 0)
+                : new Rate(best.path("flops_per_second").asDouble(), true, best.path("parameters").asLong());
+    }
+}

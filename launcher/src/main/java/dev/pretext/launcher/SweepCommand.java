@@ -1,0 +1,183 @@
+package dev.pretext.launcher;
+
+import dev.pretext.core.UserError;
+import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.run.Console;
+import dev.pretext.core.run.Json;
+import dev.pretext.core.sweep.ChildJvmExecutor;
+import dev.pretext.core.sweep.Sweep;
+import dev.pretext.core.sweep.SweepFile;
+import dev.pretext.core.sweep.SweepResults;
+import dev.pretext.core.sweep.Throughput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a study: a base recipe and axes of overrides (a grid, or a list of runs), every run "
+                + "trained and probed in its own JVM, one after another. Every run is checked before anything "
+                + "trains. Run it again to continue: finished runs are kept, interrupted ones resume from their "
+                + "checkpoints. Writes SWEEPS/NAME/results.csv, results.jsonl and report.md.")
+final class SweepCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Parameters(paramLabel = "SWEEP", description = "The sweep YAML file (see studies/).")
+    Path sweepFile;
+
+    @Option(names = "--dry-run", description = "Check every run and print the grid with the planner's figures "
+            + "(parameters, FLOPs per step, steps, hours of audio, epochs, estimated training time); trains nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "With --dry-run: print the plan as JSON.")
+    boolean json;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "sweeps",
+            description = "Where sweep folders go (default: ${DEFAULT-VALUE}); this sweep's is DIR/NAME.")
+    Path sweeps;
+
+    @Option(names = "--retry-failed", description = "Run failed runs again (by default they are kept as failed).")
+    boolean retryFailed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (json && !dryRun) {
+            throw new UserError("--json goes with --dry-run; a sweep writes its results to results.jsonl");
+        }
+        SweepFile file = SweepFile.load(sweepFile);
+        PrintWriter out = main.out();
+        Sweep sweep;
+        try (Host host = main.startHost()) {
+            sweep = Sweep.plan(file, sweeps, host.registry(), main.cacheDir());
+            if (dryRun) {
+                dryRun(sweep, out);
+                return 0;
+            }
+        }
+        String text = Files.readString(sweepFile, StandardCharsets.UTF_8);
+        sweep.writeDefinition(text);
+        Console console = Console.to(out);
+        console.line(String.format(Locale.ROOT, "sweep %s: %d runs in %s", file.name(), sweep.runs().size(),
+                sweep.dir()));
+        List<String> global = new ArrayList<>(List.of("--plugins", main.pluginsDir().toString(), "--cache",
+                main.cacheDir().toString()));
+        Throughput throughput = new Throughput(main.cacheDir());
+        SweepResults.write(sweep);
+        Sweep.Summary summary = sweep.execute(new ChildJvmExecutor(Main.class.getName(), global), retryFailed,
+                console, () -> {
+                    SweepResults.write(sweep);
+                    recordThroughput(sweep, throughput);
+                });
+        SweepResults.write(sweep);
+        console.line(String.format(Locale.ROOT, "sweep %s: %d of %d runs finished, %d failed; ran %d now, kept %d, "
+                        + "in %.0f s. Results: %s", file.name(), summary.finished(), sweep.runs().size(),
+                summary.failed(), summary.ran(), summary.skipped(), summary.seconds(),
+                sweep.dir().resolve("results.csv")));
+        if (summary.failed() > 0) {
+            console.line("failed runs are listed with their reasons in results.csv; their logs are in "
+                    + sweep.dir().resolve("logs"));
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void recordThroughput(Sweep sweep, Throughput throughput) {
+        // The last run that finished in this pass: its measured speed informs later estimates.
+        for (Map<String, Object> row : SweepResults.rows(sweep)) {
+            if ("finished".equals(row.get("status")) && row.get("parameters") instanceof Long n
+                    && row.get("flops") instanceof Double f && row.get("train_seconds") instanceof Double s
+                    && !Files.exists(sweep.dir().resolve("runs").resolve((String) row.get("run"))
+                    .resolve(".throughput-recorded"))) {
+                throughput.record(n, f, s);
+                try {
+                    Files.writeString(sweep.dir().resolve("runs").resolve((String) row.get("run"))
+                            .resolve(".throughput-recorded"), "");
+                } catch (IOException e) {
+                    // Recorded twice at worst.
+                }
+            }
+        }
+    }
+
+    private void dryRun(Sweep sweep, PrintWriter out) {
+        Throughput throughput = new Throughput(main.cacheDir());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double totalFlops = 0;
+        double totalSeconds = 0;
+        boolean allMeasured = true;
+        for (Sweep.Run run : sweep.runs()) {
+            BudgetPlan.Report plan = sweep.budget(run, Console.quiet());
+            double flops = plan.steps() * plan.flopsPerStep();
+            Throughput.Rate rate = throughput.estimate(plan.parameters());
+            allMeasured &= rate.measured();
+            double seconds = flops / rate.flopsPerSecond();
+            totalFlops += flops;
+            Sweep.State state = sweep.state(run);
+            if (state != Sweep.State.FINISHED) {
+                totalSeconds += seconds;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("run", run.name());
+            row.put("labels", run.plan().labels());
+            row.put("state", state.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            row.put("parameters", plan.parameters());
+            row.put("flops_per_step", plan.flopsPerStep());
+            row.put("steps", plan.steps());
+            row.put("flops", flops);
+            row.put("hours_seen", plan.hours());
+            row.put("unique_hours", plan.uniqueHours());
+            row.put("epochs", plan.epochs());
+            row.put("estimated_train_seconds", seconds);
+            row.put("flops_per_second", rate.flopsPerSecond());
+            row.put("rate_measured", rate.measured());
+            row.put("baselines_probed_here", run.baselines());
+            rows.add(row);
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("sweep", sweep.file().name());
+            doc.put("folder", sweep.dir().toString());
+            doc.put("runs", rows);
+            doc.put("total_flops", totalFlops);
+            doc.put("estimated_train_seconds_left", totalSeconds);
+            out.print(Json.pretty(doc));
+            out.flush();
+            return;
+        }
+        out.printf(Locale.ROOT, "sweep %s: %d runs -> %s%n", sweep.file().name(), rows.size(), sweep.dir());
+        out.printf(Locale.ROOT, "%-36s %10s %10s %7s %8s %7s %9s  %s%n", "run", "params", "FLOPs/step", "steps",
+                "hours", "epochs", "est. min", "state");
+        for (Map<String, Object> r : rows) {
+            out.printf(Locale.ROOT, "%-36s %10s %10.3g %7.0f %8.3f %7.2f %9.1f  %s%s%n", r.get("run"),
+                    millions((Long) r.get("parameters")), (Double) r.get("flops_per_step"), (Double) r.get("steps"),
+                    (Double) r.get("hours_seen"), (Double) r.get("epochs"),
+                    (Double) r.get("estimated_train_seconds") / 60, r.get("state"),
+                    ((List<?>) r.get("baselines_probed_here")).isEmpty() ? ""
+                            : ", probes baselines " + r.get("baselines_probed_here"));
+        }
+        out.printf(Locale.ROOT, "total: %.3g FLOPs; training still to run: about %s (%s); probing comes on "
+                        + "top%n", totalFlops, totalSeconds < 3600 ? String.format(Locale.ROOT, "%.0f min",
+                        totalSeconds / 60) : String.format(Locale.ROOT, "%.1f h", totalSeconds / 3600),
+                allMeasured ? "from this machine's measured speed at the nearest model size"
+                        : "partly from an assumed " + BudgetPlan.ASSUMED_FLOPS_PER_SECOND / 1e9
+                        + " GFLOP/s: no run of that size has finished here yet");
+        out.flush();
+    }
+
+    private static String millions(Long n) {
+        return n == null || n < 0 ? "?" : String.format(Locale.ROOT, "%.2fM", n / 1e6);
+    }
+}
