@@ -118,8 +118,16 @@ final class SweepCommand implements Callable<Integer> {
         double totalFlops = 0;
         double totalSeconds = 0;
         boolean allMeasured = true;
+        List<String> unplanned = new ArrayList<>();
         for (Sweep.Run run : sweep.runs()) {
-            BudgetPlan.Report plan = sweep.budget(run, Console.quiet());
+            BudgetPlan.Report plan;
+            try {
+                plan = sweep.budget(run, Console.quiet());
+            } catch (UserError e) {
+                // The data of this run cannot be listed here: say so, plan the others.
+                unplanned.add(run.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                continue;
+            }
             double flops = plan.steps() * plan.flopsPerStep();
             Throughput.Rate rate = throughput.estimate(plan.parameters());
             allMeasured &= rate.measured();
@@ -153,6 +161,7 @@ final class SweepCommand implements Callable<Integer> {
             doc.put("runs", rows);
             doc.put("total_flops", totalFlops);
             doc.put("estimated_train_seconds_left", totalSeconds);
+            doc.put("cannot_plan", unplanned);
             out.print(Json.pretty(doc));
             out.flush();
             return;
@@ -167,6 +176,9 @@ final class SweepCommand implements Callable<Integer> {
                     (Double) r.get("estimated_train_seconds") / 60, r.get("state"),
                     ((List<?>) r.get("baselines_probed_here")).isEmpty() ? ""
                             : ", probes baselines " + r.get("baselines_probed_here"));
+        }
+        for (String u : unplanned) {
+            out.println("cannot plan " + u);
         }
         out.printf(Locale.ROOT, "total: %.3g FLOPs; training still to run: about %s (%s); probing comes on "
                         + "top%n", totalFlops, totalSeconds < 3600 ? String.format(Locale.ROOT, "%.0f min",

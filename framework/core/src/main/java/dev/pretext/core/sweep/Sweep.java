@@ -143,8 +143,10 @@ public final class Sweep {
     /** An error found in a run's recipe, told at the override that caused it, or at the base recipe's line. */
     static RecipeError relocate(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, RecipeError e) {
         String key = e.key() == null ? "" : e.key();
-        List<SweepPlan.Override> culprits = p.touching(key);
         String problem = e.problem() == null ? e.getMessage() : e.problem();
+        List<SweepPlan.Override> culprits = new ArrayList<>(p.touching(key));
+        // A section's own check ("heads must divide dim=33") names the keys it is about: those axes first.
+        culprits.sort(java.util.Comparator.comparing(o -> !mentions(problem, o.path())));
         if (!culprits.isEmpty()) {
             SweepPlan.Override o = culprits.get(0);
             String also = culprits.size() > 1 ? " (with " + String.join(", ", culprits.subList(1, culprits.size())
@@ -155,6 +157,12 @@ public final class Sweep {
         }
         return new RecipeError(base.file(), base.lineOf(key), key, "in run " + p.name() + " of "
                 + file.source().file().getFileName() + ": " + problem, e.hint());
+    }
+
+    private static boolean mentions(String problem, String path) {
+        String last = path.replaceAll(".*[.\\]]", "");
+        return !last.isEmpty() && java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(last) + "\\b")
+                .matcher(problem).find();
     }
 
     static String recipeText(SweepFile file, SweepPlan.PlannedRun p, ObjectNode recipe) {
