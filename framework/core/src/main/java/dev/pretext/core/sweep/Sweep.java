@@ -314,6 +314,7 @@ public final class Sweep {
                 SweepExecutor.Outcome outcome = executor.run(new SweepExecutor.Job(run.name(), run.recipeFile(),
                         run.runDir(), resume, fresh, log(run)));
                 double seconds = (System.nanoTime() - r0) / 1e9;
+                addWallSeconds(run, seconds);
                 ran++;
                 if (outcome.finished() && state(run) == State.FINISHED) {
                     console.line(String.format(Locale.ROOT, "%s: finished in %.0f s", at, seconds));
@@ -335,6 +336,23 @@ public final class Sweep {
             failed += s == State.FAILED ? 1 : 0;
         }
         return new Summary(finished, failed, ran, skipped, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The wall-clock seconds of the run's child processes, summed over the invocations that ran it. */
+    public double wallSeconds(Run run) {
+        JsonNode n = SweepResults.readJson(timingFile(run));
+        return n == null ? Double.NaN : n.path("wall_seconds").asDouble(Double.NaN);
+    }
+
+    private void addWallSeconds(Run run, double seconds) {
+        double before = wallSeconds(run);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wall_seconds", (Double.isNaN(before) ? 0 : before) + seconds);
+        Json.writeAtomically(timingFile(run), Json.pretty(m));
+    }
+
+    private Path timingFile(Run run) {
+        return dir.resolve("timings").resolve(run.name() + ".json");
     }
 
     /** One sweep per folder at a time: a second invocation would race the first for the same runs. */

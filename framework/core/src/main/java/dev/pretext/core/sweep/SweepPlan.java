@@ -86,6 +86,10 @@ public final class SweepPlan {
                 Map<String, String> labels = new LinkedHashMap<>();
                 List<String> segments = new ArrayList<>();
                 sweep.set().forEach((p, v) -> overrides.add(new Override(p, v, "set." + p)));
+                if (!sweep.probeSeeds().isEmpty()) {
+                    overrides.add(new Override("probes.seeds", dev.pretext.core.recipe.ConfigBinder.MAPPER
+                            .valueToTree(sweep.probeSeeds()), "probe_seeds"));
+                }
                 if (entry.name() != null) {
                     segments.add(entry.name());
                 }
@@ -133,10 +137,6 @@ public final class SweepPlan {
                     }
                 }
                 recipe.set("name", JsonNodeFactory.instance.textNode(name));
-                if (!sweep.probeSeeds().isEmpty()) {
-                    ObjectNode probes = recipe.get("probes") instanceof ObjectNode p ? p : recipe.putObject("probes");
-                    probes.set("seeds", dev.pretext.core.recipe.ConfigBinder.MAPPER.valueToTree(sweep.probeSeeds()));
-                }
                 out.add(new PlannedRun(name, List.copyOf(overrides), java.util.Collections.unmodifiableMap(labels), recipe));
             }
         }

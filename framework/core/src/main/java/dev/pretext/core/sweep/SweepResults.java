@@ -70,6 +70,8 @@ public final class SweepResults {
         row.put("epochs", number(data, "epochs"));
         row.put("final_loss", number(training, "final_loss"));
         row.put("train_seconds", number(training, "train_seconds"));
+        double wall = sweep.wallSeconds(run);
+        row.put("wall_seconds", Double.isNaN(wall) ? null : wall);
         JsonNode own = probeFiles.get(run.name());
         row.put("probe_seconds", own == null ? null : seconds(own.get("pretrained")));
         double baselineSeconds = 0;
