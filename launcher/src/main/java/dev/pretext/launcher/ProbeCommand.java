@@ -34,6 +34,12 @@ final class ProbeCommand implements Callable<Integer> {
                     + "random (the same network at its initial weights). Default: all three.")
     List<String> upstreams = ProbeRun.UPSTREAMS;
 
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED",
+            description = "Probe seeds, e.g. 1,2,3: each draws its own train/test split of the probe data and its "
+                    + "own head initialisation, the same for every upstream (default: the recipe's probes.seeds, "
+                    + "else its seed).")
+    List<Long> seeds = List.of();
+
     @Option(names = "--json", description = "Print the results as JSON (as written to probes.json).")
     boolean json;
 
@@ -41,8 +47,8 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         try (Host host = main.startHost()) {
             Console console = json ? Console.quiet() : Console.to(main.out());
-            ProbeTable table = ProbeRun.execute(runDir.toAbsolutePath(), tasks, upstreams, host.registry(),
-                    main.cacheDir(), console);
+            ProbeTable table = ProbeRun.execute(runDir.toAbsolutePath(), tasks, upstreams, seeds,
+                    host.registry(), main.cacheDir(), console);
             var out = main.out();
             if (json) {
                 out.print(Json.pretty(table.json()));

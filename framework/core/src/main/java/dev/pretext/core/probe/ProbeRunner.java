@@ -15,7 +15,6 @@ import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
 import dev.pretext.core.run.Console;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Runs every probe on every upstream over one split of the probe data. Features are extracted once; each
- * upstream's representations once; each probe sees only the utterances that carry the labels it needs.
+ * Runs every probe on every upstream under each probe seed. Features are extracted once; each upstream's
+ * representations once (they do not depend on the split); each probe sees only the utterances that carry the
+ * labels it needs. A probe seed fixes the split of the probe data and the heads' seeds, the same for every
+ * upstream, so results of two upstreams under one seed are paired.
  */
 public final class ProbeRunner {
     /** A frozen upstream: its name and how to make its representations (called once). */
@@ -35,19 +36,26 @@ public final class ProbeRunner {
 
     private final List<Utterance> utterances;
     private final Map<Utterance, Features> features;
-    private final ProbeSplit split;
+    private final Map<Long, ProbeSplit> splits = new LinkedHashMap<>();
     private final double frameRateHz;
-    private final long seed;
     private final Console console;
 
-    /** @param utterances the probe data as listed and selected (see {@code TrainingRun.list}) */
-    public ProbeRunner(List<Utterance> utterances, FeaturePipeline pipeline, double testShare, long seed,
+    /**
+     * @param utterances the probe data as listed and selected (see {@code TrainingRun.list})
+     * @param seeds      the probe seeds, distinct (see {@code Recipe.Probes.seedsOr}); one seed, the run's,
+     *                   probes as pretext did before seeds existed
+     */
+    public ProbeRunner(List<Utterance> utterances, FeaturePipeline pipeline, double testShare, List<Long> seeds,
                        Console console) {
+        if (seeds.isEmpty() || new java.util.HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException("probe seeds must be distinct and at least one: " + seeds);
+        }
         this.utterances = List.copyOf(utterances);
         this.features = Representations.extract(pipeline, utterances);
-        this.split = ProbeSplit.of(utterances, testShare, seed);
+        for (long seed : seeds) {
+            splits.put(seed, ProbeSplit.of(utterances, testShare, seed));
+        }
         this.frameRateHz = UpstreamModel.bodyInput(pipeline.frontend()).frameRateHz();
-        this.seed = seed;
         this.console = console;
     }
 
@@ -58,10 +66,20 @@ public final class ProbeRunner {
         this.supportedTasks = supported;
     }
 
-    /** Whether the probe finds usable utterances in both the training and the test part. */
+    /** The split of the probe data under a probe seed. */
+    public ProbeSplit split(long seed) {
+        ProbeSplit split = splits.get(seed);
+        if (split == null) {
+            throw new IllegalArgumentException("no probe seed " + seed + "; the seeds are " + splits.keySet());
+        }
+        return split;
+    }
+
+    /** Whether the probe finds usable utterances in both the training and the test part under every seed. */
     public boolean usable(Probe probe) {
-        return split.train().stream().anyMatch(u -> probe.unusable(u).isEmpty())
-                && split.test().stream().anyMatch(u -> probe.unusable(u).isEmpty());
+        return splits.values().stream().allMatch(split ->
+                split.train().stream().anyMatch(u -> probe.unusable(u).isEmpty())
+                        && split.test().stream().anyMatch(u -> probe.unusable(u).isEmpty()));
     }
 
     public Upstream featuresUpstream() {
@@ -74,20 +92,29 @@ public final class ProbeRunner {
 
     public ProbeTable run(List<Upstream> upstreams, Map<String, Probe> probes) {
         ProbeTable table = new ProbeTable();
+        boolean several = splits.size() > 1;
         for (Upstream upstream : upstreams) {
             long t0 = System.nanoTime();
             Map<Utterance, LayerStack> reps = upstream.representations().get();
             console.line(String.format(Locale.ROOT, "probing %-10s representations of %d utterances in %.1fs",
                     upstream.name(), reps.size(), (System.nanoTime() - t0) / 1e9));
             for (Map.Entry<String, Probe> p : probes.entrySet()) {
-                ProbeInput input = input(p.getKey(), p.getValue(), reps);
-                long t1 = System.nanoTime();
-                ProbeResult result = p.getValue().run(input);
-                double seconds = (System.nanoTime() - t1) / 1e9;
-                requireFinite(upstream.name(), p.getKey(), result);
-                table.put(upstream.name(), p.getKey(), result, seconds);
-                console.line(String.format(Locale.ROOT, "  %-10s %s = %.3f  (%.1fs)", p.getKey(), result.metric(),
-                        result.value(), seconds));
+                String task = p.getKey();
+                for (long seed : splits.keySet()) {
+                    ProbeInput input = input(task, p.getValue(), reps, seed);
+                    long t1 = System.nanoTime();
+                    ProbeResult result = p.getValue().run(input);
+                    double seconds = (System.nanoTime() - t1) / 1e9;
+                    requireFinite(upstream.name(), task, seed, result);
+                    table.put(upstream.name(), task, seed, result, seconds);
+                    console.line(String.format(Locale.ROOT, "  %-10s %s = %.3f  (%s%.1fs)", task, result.metric(),
+                            result.value(), several ? "seed " + seed + ", " : "", seconds));
+                }
+                if (several) {
+                    ProbeTable.Cell cell = table.get(upstream.name(), task);
+                    console.line(String.format(Locale.ROOT, "  %-10s %s = %.3f ± %.3f  (mean ± std over %d seeds)",
+                            task, cell.result().metric(), cell.value(), cell.std(), cell.runs().size()));
+                }
             }
         }
         return table;
@@ -95,9 +122,9 @@ public final class ProbeRunner {
 
     /**
      * A non-finite metric, layer weight or detail means the probe's head diverged: it must stop the probing with the
-     * task's name, never enter a table, a report or a fit as a number.
+     * task's name and the probe seed, never enter a table, a report or a fit as a number.
      */
-    static void requireFinite(String upstream, String task, ProbeResult result) {
+    static void requireFinite(String upstream, String task, long seed, ProbeResult result) {
         List<String> bad = new ArrayList<>();
         if (!Double.isFinite(result.value())) {
             bad.add(result.metric() + " = " + result.value());
@@ -115,23 +142,25 @@ public final class ProbeRunner {
             }
         });
         if (!bad.isEmpty()) {
-            throw new PretextFailure("probe '" + task + "' on upstream '" + upstream + "' gave non-finite results ("
-                    + String.join(", ", bad) + "): its head diverged, so no number was recorded for it. The run's "
-                    + "checkpoints are kept: `pretext probe RUN_DIR --tasks ...` probes again without this task; "
-                    + "please report it with the run folder's manifest.json");
+            throw new PretextFailure("probe '" + task + "' on upstream '" + upstream + "' with probe seed " + seed
+                    + " gave non-finite results (" + String.join(", ", bad) + "): its head diverged, so no number "
+                    + "was recorded for it. The run's checkpoints are kept: `pretext probe RUN_DIR --tasks ...` "
+                    + "probes again without this task (`--seeds ...` with other seeds); please report it with the "
+                    + "run folder's manifest.json");
         }
     }
 
-    private ProbeInput input(String task, Probe probe, Map<Utterance, LayerStack> reps) {
+    private ProbeInput input(String task, Probe probe, Map<Utterance, LayerStack> reps, long seed) {
+        ProbeSplit split = splits.get(seed);
         Map<String, Integer> reasons = new LinkedHashMap<>();
         List<ProbeExample> train = usable(probe, split.train(), reps, reasons);
         List<ProbeExample> test = usable(probe, split.test(), reps, reasons);
         if (train.isEmpty() || test.isEmpty()) {
             List<String> supported = supportedTasks.get();
             throw new UserError("probe '" + task + "' has no usable " + (train.isEmpty() ? "training" : "test")
-                    + " utterances in the probe data (" + reasons + "); give data.probe a dataset with those labels "
-                    + "or drop the task" + (supported.isEmpty() ? "" : "; this data supports: "
-                    + String.join(", ", supported)));
+                    + " utterances in the probe data" + (splits.size() > 1 ? " split by probe seed " + seed : "")
+                    + " (" + reasons + "); give data.probe a dataset with those labels or drop the task"
+                    + (supported.isEmpty() ? "" : "; this data supports: " + String.join(", ", supported)));
         }
         return new ProbeInput(train, test, frameRateHz, Seeds.mix(seed, task.hashCode()));
     }

@@ -37,6 +37,7 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
         if (!yaml.root().isObject()) {
             throw yaml.error("", "a recipe is a mapping of sections (name, budget, data, frontend, ...)", null);
         }
+        checkProbeSeeds(yaml);
         Recipe recipe = ConfigBinder.bind(yaml, "", yaml.root(), Recipe.class);
         if (recipe.budget() == null) {
             throw yaml.error("budget", "missing", "add e.g. budget: {flops: 2.0e13} (or {steps: N} or {hours: H})");
@@ -67,6 +68,43 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
     }
 
     public Recipe.Probes probing() {
-        return recipe.probes() == null ? new Recipe.Probes(null, null, null) : recipe.probes();
+        return recipe.probes() == null ? new Recipe.Probes(null, null, null, null) : recipe.probes();
+    }
+
+    /**
+     * probes.seeds checked on the tree, before binding, so that a bad entry is reported at its own line (the
+     * record's own check can only name the probes section).
+     */
+    private static void checkProbeSeeds(LocatedYaml yaml) {
+        JsonNode probes = yaml.root().get("probes");
+        if (probes == null || !probes.isObject() || !probes.has("seeds")) {
+            return;
+        }
+        JsonNode seeds = probes.get("seeds");
+        String hint = "give 1 to " + Recipe.Probes.MAX_SEEDS + " distinct whole numbers, e.g. seeds: [1, 2, 3]";
+        if (seeds.isNull()) {
+            throw yaml.error("probes.seeds", "no seeds given", hint + ", or leave the key out for one seed, the "
+                    + "recipe's");
+        }
+        if (!seeds.isArray()) {
+            return;     // the binder says what it expected
+        }
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            JsonNode s = seeds.get(i);
+            if (!s.isIntegralNumber()) {
+                throw yaml.error("probes.seeds[" + i + "]", "'" + s.asText() + "' is not a whole number", hint);
+            }
+            if (values.contains(s.longValue())) {
+                throw yaml.error("probes.seeds[" + i + "]", "seed " + s.longValue() + " appears twice (entries "
+                        + (values.indexOf(s.longValue()) + 1) + " and " + (i + 1) + "); the same seed gives the "
+                        + "same split and head again, so it adds nothing", hint);
+            }
+            values.add(s.longValue());
+        }
+        String problem = Recipe.Probes.seedsProblem(values);
+        if (problem != null) {
+            throw yaml.error("probes.seeds", problem, null);
+        }
     }
 }

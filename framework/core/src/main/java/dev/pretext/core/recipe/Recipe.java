@@ -169,9 +169,13 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
      * @param baselines upstreams to compare with the pre-trained encoder: {@code features} (the frontend's
      *                  output) and {@code random} (the same encoder, randomly initialised)
      * @param testShare share of each speaker's utterances held out for testing
+     * @param seeds     probe seeds: each draws its own split of the probe data and its own head initialisation,
+     *                  and every upstream is probed under each; null for one seed, the recipe's
      */
-    public record Probes(List<JsonNode> tasks, List<String> baselines, Double testShare) {
+    public record Probes(List<JsonNode> tasks, List<String> baselines, Double testShare, List<Long> seeds) {
         public static final List<String> BASELINES = List.of("features", "random");
+        /** Each seed trains every head once more; more than this is a study, not a run's probing. */
+        public static final int MAX_SEEDS = 32;
 
         public Probes {
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
@@ -185,6 +189,40 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
             if (!(testShare > 0 && testShare < 1)) {
                 throw new IllegalArgumentException("test_share must be in (0, 1), got " + testShare);
             }
+            if (seeds != null) {
+                String problem = seedsProblem(seeds);
+                if (problem != null) {
+                    throw new IllegalArgumentException("seeds: " + problem);
+                }
+                seeds = List.copyOf(seeds);
+            }
+        }
+
+        /** The probe seeds to use: the recipe's own, or its run seed alone (probing as before seeds existed). */
+        public List<Long> seedsOr(long recipeSeed) {
+            return seeds == null ? List.of(recipeSeed) : seeds;
+        }
+
+        /** What is wrong with a list of probe seeds, or null when it is usable: 1 to 32 distinct whole numbers. */
+        public static String seedsProblem(List<Long> seeds) {
+            if (seeds.isEmpty()) {
+                return "the list is empty; give one to " + MAX_SEEDS + " distinct whole numbers, e.g. [1, 2, 3]";
+            }
+            if (seeds.size() > MAX_SEEDS) {
+                return seeds.size() + " seeds; at most " + MAX_SEEDS + " (each trains every probe head again)";
+            }
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (int i = 0; i < seeds.size(); i++) {
+                Long s = seeds.get(i);
+                if (s == null) {
+                    return "entry " + (i + 1) + " is empty; give whole numbers, e.g. [1, 2, 3]";
+                }
+                if (!seen.add(s)) {
+                    return "seed " + s + " appears twice; a repeated seed repeats the same split and head, so the "
+                            + "seeds must differ";
+                }
+            }
+            return null;
         }
     }
 }

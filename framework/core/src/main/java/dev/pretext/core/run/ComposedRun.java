@@ -166,6 +166,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         Recipe.Probes probing = loaded.probing();
         probeNode.set("baselines", ConfigBinder.MAPPER.valueToTree(probing.baselines()));
         probeNode.put("test_share", probing.testShare());
+        probeNode.set("seeds", ConfigBinder.MAPPER.valueToTree(probing.seedsOr(r.seed())));
         return root;
     }
 

@@ -17,6 +17,7 @@ import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.LoadedRecipe;
+import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.train.Checkpoints;
 
 import java.io.IOException;
@@ -40,9 +41,10 @@ public final class ProbeRun {
     /**
      * @param tasks     probe types to run with their default settings; empty for the recipe's own probes block
      * @param upstreams which of {@link #UPSTREAMS} to probe
+     * @param seeds     probe seeds; empty for the recipe's own ({@code probes.seeds}, else its run seed)
      */
-    public static ProbeTable execute(Path runDir, List<String> tasks, List<String> upstreams, PluginRegistry registry,
-                                     Path cacheDir, Console console) {
+    public static ProbeTable execute(Path runDir, List<String> tasks, List<String> upstreams, List<Long> seeds,
+                                     PluginRegistry registry, Path cacheDir, Console console) {
         Path recipeFile = runDir.resolve("recipe.yaml");
         if (!Files.isRegularFile(recipeFile)) {
             throw new UserError(runDir + " is not a run folder (no recipe.yaml); give the folder `pretext train` "
@@ -52,6 +54,12 @@ public final class ProbeRun {
             if (!UPSTREAMS.contains(u)) {
                 throw new UserError("unknown upstream '" + u + "'; choose from " + String.join(", ", UPSTREAMS)
                         + " (features is the run's frontend, e.g. fbank)");
+            }
+        }
+        if (!seeds.isEmpty()) {
+            String problem = Recipe.Probes.seedsProblem(seeds);
+            if (problem != null) {
+                throw new UserError("--seeds: " + problem);
             }
         }
         LoadedRecipe loaded = LoadedRecipe.load(recipeFile);
@@ -80,7 +88,9 @@ public final class ProbeRun {
         List<Utterance> probeUtterances = TrainingRun.list(run.probeData(), run.frontend(), seed, console, null);
         FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), List.of(),
                 run.frontend().instance(), Double.MAX_VALUE, seed, stats, run.featureCache());
-        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, loaded.probing().testShare(), seed, console);
+        List<Long> probeSeeds = seeds.isEmpty() ? loaded.probing().seedsOr(seed) : seeds;
+        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, loaded.probing().testShare(), probeSeeds,
+                console);
         Map<String, Probe> probes = new LinkedHashMap<>();
         for (Composed<Probe> p : run.probes()) {
             probes.put(p.plugin().type(), p.instance());
@@ -103,7 +113,7 @@ public final class ProbeRun {
                 list.add(runner.encoderUpstream("pretrained", trained, manager));
             }
             ProbeTable table = runner.run(list, probes);
-            merge(runDir.resolve("probes.json"), table);
+            merge(runDir.resolve("probes.json"), table, console);
             return table;
         }
     }
@@ -146,7 +156,7 @@ public final class ProbeRun {
 
     /** Adds the new cells to the run's probes.json, replacing those of the same upstream and task. */
     @SuppressWarnings("unchecked")
-    private static void merge(Path file, ProbeTable table) {
+    private static void merge(Path file, ProbeTable table, Console console) {
         Map<String, Object> all = new LinkedHashMap<>();
         try {
             if (Files.exists(file)) {
@@ -161,6 +171,22 @@ public final class ProbeRun {
                     : new LinkedHashMap<>();
             cells.putAll((Map<String, Object>) row.getValue());
             all.put(row.getKey(), cells);
+        }
+        java.util.Set<Object> seedLists = new java.util.LinkedHashSet<>();
+        for (Object row : all.values()) {
+            if (row instanceof Map<?, ?> cells) {
+                for (Object cell : cells.values()) {
+                    if (cell instanceof Map<?, ?> c && c.get("value") != null) {
+                        // A cell written before probe seeds existed was probed under the run seed.
+                        seedLists.add(String.valueOf(c.get("seeds") == null ? "[run seed]" : c.get("seeds")));
+                    }
+                }
+            }
+        }
+        if (seedLists.size() > 1) {
+            console.line("note: " + file.getFileName() + " now holds cells probed under different seeds "
+                    + String.join(", ", seedLists.stream().map(String::valueOf).toList()) + "; compare upstreams "
+                    + "only under the same seeds (probe them together with --seeds)");
         }
         Json.writeAtomically(file, Json.pretty(all));
     }

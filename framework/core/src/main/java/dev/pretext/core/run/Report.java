@@ -1,6 +1,7 @@
 package dev.pretext.core.run;
 
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.probe.PairedDifference;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.train.Trainer;
 
@@ -69,7 +70,9 @@ public final class Report {
         if (probes != null) {
             md.append("\n## Probes (frozen upstream, learnable weighted sum of layers)\n\n");
             md.append(probes.markdown());
-            md.append("\nLayer weights (softmax, input first):\n\n");
+            comparisons(md, probes);
+            md.append(probes.seeds().size() > 1 ? "\nLayer weights (softmax, input first; mean over probe seeds):\n\n"
+                    : "\nLayer weights (softmax, input first):\n\n");
             for (var row : probes.rows().entrySet()) {
                 for (var cell : row.getValue().entrySet()) {
                     ProbeResult pr = cell.getValue().result();
@@ -86,6 +89,38 @@ public final class Report {
         md.append("\nFiles: `recipe.yaml` (resolved), `manifest.json`, `metrics.jsonl`, `checkpoints/`")
                 .append(probes != null ? ", `probes.json`" : "").append(".\n");
         Json.writeAtomically(file, md.toString());
+    }
+
+    /**
+     * The pre-trained encoder against each baseline on each task, paired by probe seed, with the verdict of
+     * {@link PairedDifference}'s rule.
+     */
+    static void comparisons(StringBuilder md, ProbeTable probes) {
+        if (!probes.rows().containsKey("pretrained")) {
+            return;
+        }
+        List<PairedDifference> found = new java.util.ArrayList<>();
+        for (String baseline : probes.rows().keySet()) {
+            if (baseline.equals("pretrained")) {
+                continue;
+            }
+            for (String task : probes.tasks()) {
+                PairedDifference d = probes.compare("pretrained", baseline, task);
+                if (d != null) {
+                    found.add(d);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        md.append("\n### Pre-trained against the baselines\n\n").append(PairedDifference.RULE)
+                .append(" Differences are oriented so that positive means the pre-trained encoder is better.\n\n")
+                .append("| task | against | difference (mean over seeds) | verdict |\n|---|---|---|---|\n");
+        for (PairedDifference d : found) {
+            md.append("| ").append(d.task()).append(' ').append(d.metric()).append(" | ").append(d.b()).append(" | ")
+                    .append(d.summary()).append(" | ").append(d.describe()).append(" |\n");
+        }
     }
 
     /** The files each dataset left out, with why, as the manifest records them under {@code data_problems}. */

@@ -182,7 +182,8 @@ public final class TrainingRun {
         Recipe.Probes probing = run.loaded().probing();
         FeaturePipeline clean = new FeaturePipeline(run.probeData().instance(), List.of(), List.of(),
                 run.frontend().instance(), Double.MAX_VALUE, r.seed(), stats, cache);
-        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, probing.testShare(), r.seed(), console);
+        ProbeRunner runner = new ProbeRunner(probeUtterances, clean, probing.testShare(),
+                probing.seedsOr(r.seed()), console);
         List<ProbeRunner.Upstream> upstreams = new ArrayList<>();
         if (probing.baselines().contains("features")) {
             upstreams.add(runner.featuresUpstream());
@@ -314,7 +315,8 @@ public final class TrainingRun {
             try {
                 String recorded = Files.readString(file);
                 if (!recorded.equals(yaml) && sameExceptCache(recorded, yaml)) {
-                    // Only data.feature_cache changed, which changes no number: record the recipe as it is now.
+                    // Only data.feature_cache changed, which changes no number, or probes.seeds now says the
+                    // default: record the recipe as it is now.
                     Json.writeAtomically(file, yaml);
                     return;
                 }
@@ -331,7 +333,10 @@ public final class TrainingRun {
         Json.writeAtomically(file, yaml);
     }
 
-    /** Whether two resolved recipes differ at most in {@code data.feature_cache}. */
+    /**
+     * Whether two resolved recipes differ at most in {@code data.feature_cache}. A recipe recorded before
+     * {@code probes.seeds} existed probed with the run seed alone, which is what the key now says explicitly.
+     */
     static boolean sameExceptCache(String recordedYaml, String currentYaml) {
         try {
             JsonNode a = LocatedYaml.read(Path.of("recipe.yaml"), recordedYaml).root();
@@ -339,6 +344,9 @@ public final class TrainingRun {
             for (JsonNode n : List.of(a, b)) {
                 if (n.get("data") instanceof ObjectNode data) {
                     data.remove(ComposedRun.CACHE_KEY);
+                }
+                if (n.get("probes") instanceof ObjectNode probes && !probes.has("seeds") && n.has("seed")) {
+                    probes.putArray("seeds").add(n.get("seed").asLong());
                 }
             }
             return a.equals(b);

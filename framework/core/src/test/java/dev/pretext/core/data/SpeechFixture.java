@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
-/** Real speech (an espeak-ng clip, 2.4 s) cut into utterances, and small real plugins around it. */
-final class SpeechFixture {
-    static final float[] SPEECH = read();
+/** Real speech (an espeak-ng clip, 2.4 s) cut into utterances, and small real plugins around it (probe tests too). */
+public final class SpeechFixture {
+    public static final float[] SPEECH = read();
 
     private SpeechFixture() {
     }
@@ -80,11 +80,11 @@ final class SpeechFixture {
     }
 
     /** Log energies in {@code bands} bands of 25 ms frames every 10 ms (a real spectrum); counts its calls. */
-    static final class Bands implements Frontend {
+    public static final class Bands implements Frontend {
         final int bands;
         final AtomicInteger extracted = new AtomicInteger();
 
-        Bands(int bands) {
+        public Bands(int bands) {
             this.bands = bands;
         }
 

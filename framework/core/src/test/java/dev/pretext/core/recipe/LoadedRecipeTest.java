@@ -4,6 +4,7 @@ import dev.pretext.api.PluginKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -189,5 +190,64 @@ class LoadedRecipeTest {
         RecipeError dots = assertThrows(RecipeError.class,
                 () -> LoadedRecipe.parse(FILE, GOOD.replace("name: demo", "name: '..'")));
         assertTrue(dots.getMessage().contains("not a folder name of its own"), dots.getMessage());
+    }
+
+    private static final String PROBES = GOOD + """
+            probes:
+              tasks: [{type: phonemes}]
+              seeds: SEEDS
+            """;
+
+    @Test
+    void probeSeedsDefaultToTheRunSeedAlone() {
+        assertEquals(List.of(7L), LoadedRecipe.parse(FILE, GOOD).probing().seedsOr(7));
+        LoadedRecipe none = LoadedRecipe.parse(FILE, PROBES.replace("  seeds: SEEDS\n", ""));
+        assertNull(none.probing().seeds());
+        assertEquals(List.of(7L), none.probing().seedsOr(none.recipe().seed()));
+        LoadedRecipe three = LoadedRecipe.parse(FILE, PROBES.replace("SEEDS", "[3, 1, 2]"));
+        assertEquals(List.of(3L, 1L, 2L), three.probing().seedsOr(7), "in the order given");
+    }
+
+    @Test
+    void duplicateEmptyOrOddProbeSeedsAreErrorsAtTheirLine() {
+        RecipeError dup = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, PROBES.replace("SEEDS", "[1, 2, 1]")));
+        assertEquals(15, dup.line());
+        assertEquals("probes.seeds[2]", dup.key());
+        assertTrue(dup.getMessage().startsWith("r.yaml:15: probes.seeds[2]: seed 1 appears twice (entries 1 and 3)"),
+                dup.getMessage());
+        String block = PROBES.replace("SEEDS", "\n    - 4\n    - 5\n    - 4");
+        RecipeError dupBlock = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, block));
+        assertEquals(18, dupBlock.line(), "the repeated entry's own line");
+
+        RecipeError empty = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, PROBES.replace("SEEDS", "[]")));
+        assertEquals(15, empty.line());
+        assertTrue(empty.getMessage().startsWith("r.yaml:15: probes.seeds: the list is empty"), empty.getMessage());
+        RecipeError nothing = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, PROBES.replace(" SEEDS", "")));
+        assertTrue(nothing.getMessage().startsWith("r.yaml:15: probes.seeds: no seeds given"), nothing.getMessage());
+
+        RecipeError half = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, PROBES.replace("SEEDS", "[1, 2.5]")));
+        assertEquals("probes.seeds[1]", half.key());
+        assertTrue(half.getMessage().contains("'2.5' is not a whole number"), half.getMessage());
+        RecipeError many = assertThrows(RecipeError.class, () -> LoadedRecipe.parse(FILE, PROBES.replace("SEEDS",
+                java.util.stream.IntStream.rangeClosed(1, 33).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ", "[", "]")))));
+        assertTrue(many.getMessage().startsWith("r.yaml:15: probes.seeds: 33 seeds; at most 32"), many.getMessage());
+        RecipeError text = assertThrows(RecipeError.class,
+                () -> LoadedRecipe.parse(FILE, PROBES.replace("SEEDS", "three")));
+        assertEquals(15, text.line());
+        assertTrue(text.getMessage().contains("expected list"), text.getMessage());
+    }
+
+    @Test
+    void probeSeedsBuiltInCodeAreCheckedToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Recipe.Probes(null, null, null, List.of(4L, 4L)));
+        assertTrue(e.getMessage().startsWith("seeds: seed 4 appears twice"), e.getMessage());
+        assertNull(Recipe.Probes.seedsProblem(List.of(1L, 2L, 3L)));
+        assertTrue(Recipe.Probes.seedsProblem(List.of()).startsWith("the list is empty"));
     }
 }

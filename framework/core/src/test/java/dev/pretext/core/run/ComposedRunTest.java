@@ -198,4 +198,12 @@ class ComposedRunTest {
                 .replace("tts", "wavdir")));
         assertFalse(TrainingRun.sameExceptCache(recorded, "not: [valid"));
     }
+
+    @Test
+    void aRunRecordedBeforeProbeSeedsProbedUnderItsRunSeed() {
+        String recorded = "name: r\nseed: 7\nprobes:\n  test_share: 0.25\n";
+        assertTrue(TrainingRun.sameExceptCache(recorded, recorded + "  seeds:\n  - 7\n"));
+        assertFalse(TrainingRun.sameExceptCache(recorded, recorded + "  seeds:\n  - 1\n  - 2\n  - 3\n"));
+        assertFalse(TrainingRun.sameExceptCache(recorded + "  seeds:\n  - 7\n", recorded + "  seeds:\n  - 8\n"));
+    }
 }
