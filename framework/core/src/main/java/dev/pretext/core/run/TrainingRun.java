@@ -167,8 +167,12 @@ public final class TrainingRun {
 
             ProbeTable table = null;
             if (!run.probes().isEmpty()) {
+                long p0 = System.nanoTime();
                 table = probe(run, probeUtterances, model, stats, cache, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
+                // Features, representations and heads: what probing cost this run, beside train_seconds.
+                manifest.put("probe_wall_seconds", (System.nanoTime() - p0) / 1e9);
+                manifest.write();
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
             return new Result(runDir, outcome, table);

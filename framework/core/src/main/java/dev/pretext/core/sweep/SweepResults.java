@@ -70,8 +70,15 @@ public final class SweepResults {
         row.put("epochs", number(data, "epochs"));
         row.put("final_loss", number(training, "final_loss"));
         row.put("train_seconds", number(training, "train_seconds"));
+        row.put("probe_wall_seconds", manifest == null ? null : number(manifest, "probe_wall_seconds"));
         double wall = sweep.wallSeconds(run);
         row.put("wall_seconds", Double.isNaN(wall) ? null : wall);
+        // What the sweep's way of running costs beyond training and probing: JVM start, host boot, listing data,
+        // feature statistics, checkpoints.
+        Double train = (Double) row.get("train_seconds");
+        Double probing = (Double) row.get("probe_wall_seconds");
+        row.put("overhead_seconds", Double.isNaN(wall) || train == null || probing == null ? null
+                : wall - train - probing);
         JsonNode own = probeFiles.get(run.name());
         row.put("probe_seconds", own == null ? null : seconds(own.get("pretrained")));
         double baselineSeconds = 0;
