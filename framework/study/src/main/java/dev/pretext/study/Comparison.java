@@ -82,7 +82,7 @@ public record Comparison(String a, String b, int n, double mean, double se, doub
         return verdict == Verdict.REAL ? (mean > 0 ? a : b) : null;
     }
 
-    /** e.g. "a − b = +1.20 ± 0.35 (95%), t = 5.9, p = 0.028, 3 seeds: real (a better)". */
+    /** e.g. "+1.20 ± 0.35, t = 5.90, p = 0.028, 3 seeds" (the mean of d, the half-width of its 95% interval). */
     public String describe(String format) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%+" + format, mean));
@@ -90,8 +90,8 @@ public record Comparison(String a, String b, int n, double mean, double se, doub
             sb.append(" ± ").append(String.format(Locale.ROOT, "%" + format, halfWidth));
         }
         if (!Double.isNaN(p)) {
-            sb.append(String.format(Locale.ROOT, ", t = %s, p = %s", Double.isInfinite(t) ? (t > 0 ? "+∞" : "−∞")
-                    : String.format(Locale.ROOT, "%.2f", t), p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p)));
+            sb.append(String.format(Locale.ROOT, ", t = %s, p %s", Double.isInfinite(t) ? (t > 0 ? "+∞" : "−∞")
+                    : String.format(Locale.ROOT, "%.2f", t), p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "= %.3f", p)));
         }
         sb.append(", ").append(n).append(n == 1 ? " seed" : " seeds");
         return sb.toString();

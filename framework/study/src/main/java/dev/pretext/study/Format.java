@@ -9,6 +9,11 @@ public final class Format {
 
     /** Four significant digits, without trailing zeros: 3.612e+06 → "3.612e6", 0.5 → "0.5". */
     public static String number(double v) {
+        return number(v, 4);
+    }
+
+    /** {@code digits} significant digits, without trailing zeros. */
+    public static String number(double v, int digits) {
         if (Double.isNaN(v)) {
             return "–";
         }
@@ -18,12 +23,12 @@ public final class Format {
         if (v == 0) {
             return "0";
         }
-        java.math.BigDecimal rounded = new java.math.BigDecimal(v).round(new java.math.MathContext(4));
+        java.math.BigDecimal rounded = new java.math.BigDecimal(v).round(new java.math.MathContext(digits));
         double a = Math.abs(rounded.doubleValue());
         if (a >= 1e-3 && a < 1e5) {
             return rounded.stripTrailingZeros().toPlainString();
         }
-        String s = String.format(Locale.ROOT, "%.3e", v);
+        String s = String.format(Locale.ROOT, "%." + (digits - 1) + "e", v);
         String mant = s.substring(0, s.indexOf('e'));
         int exp = Integer.parseInt(s.substring(s.indexOf('e') + 1));
         mant = mant.contains(".") ? mant.replaceAll("0+$", "").replaceAll("\\.$", "") : mant;

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 /**
  * The parametric law L(N, D) = E + A / N^α + B / D^β (N parameters, D hours of audio seen), fitted as Hoffmann
  * et al. (2022) do: minimise Σ Huber_δ(log L̂ − log L) with δ = 10⁻³ over (log E, log A, log B, α, β), where
- * log L̂ = LSE(log A − α log N, log B − β log D, log E), from a grid of starts. N and D are divided by their
+ * log L̂ = LSE(log A − α log N, log B − β log D, log E), by Nelder–Mead from the best few points of an (α, β)
+ * grid (each with its best non-negative E, A, B by linear least squares). N and D are divided by their
  * geometric means inside the fit so that one start grid suits any units; A and B are reported in the original
  * units. L is a lower-is-better quantity: a higher-is-better metric is fitted on its distance to perfect
  * ({@link Measure#error}).
@@ -21,6 +22,10 @@ public final class Parametric {
     public static final double HUBER_DELTA = 1e-3;
     public static final int MIN_RUNS = 8;
     public static final int MIN_DISTINCT = 3;
+    /** Starting points refined by Nelder–Mead. */
+    static final int STARTS = 6;
+    /** Bootstrap resamples of the law at most: each is a nonlinear refit. */
+    public static final int MAX_RESAMPLES = 200;
 
     /** A run's point: parameters, hours seen, the (lower-is-better) value. */
     public record Point(double n, double d, double loss) {
@@ -97,7 +102,7 @@ public final class Parametric {
 
     /**
      * Fits the law (multi-start Nelder–Mead), then refits it on {@code resamples} bootstrap resamples of the runs
-     * (0 for none), each started from the fit.
+     * (0 for none, at most {@link #MAX_RESAMPLES}), each started from the fit.
      */
     public static Fit fit(List<Point> points, double kappa, int resamples, long seed) {
         String why = whyNot(points);
@@ -126,28 +131,35 @@ public final class Parametric {
         for (int i = 0; i < m; i++) {
             all[i] = i;
         }
-        // The start grid: E, A and B around fractions of the typical value (N, D ≈ 1 after scaling), exponents
-        // from shallow to steep.
-        double[] offsets = {-2.3, -1.2, -0.4};
-        double[] exponents = {0.2, 0.6, 1.2};
-        double[] best = null;
-        double bestValue = Double.POSITIVE_INFINITY;
-        for (double oe : offsets) {
-            for (double oa : offsets) {
-                for (double ob : offsets) {
-                    for (double al : exponents) {
-                        for (double be : exponents) {
-                            double[] start = {Math.log(lMin) + oe, Math.log(lMed) + oa, Math.log(lMed) + ob, al, be};
-                            NelderMead.Result r = NelderMead.minimise(t -> objective(t, logN, logD, logL, all), start,
-                                    0.5, 1e-10, 3000);
-                            if (r.value() < bestValue) {
-                                bestValue = r.value();
-                                best = r.x();
-                            }
-                        }
-                    }
+        // Starts: for fixed exponents the law is linear in (E, A', B'), so a grid over (α, β) with the best
+        // non-negative coefficients at each point (relative least squares) ranks starting points cheaply; the best
+        // few are then refined on the real objective.
+        double[] grid = {0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0};
+        List<double[]> starts = new ArrayList<>();
+        for (double al : grid) {
+            for (double be : grid) {
+                double[] coef = nonNegative(logN, logD, ls, al, be);
+                if (coef != null) {
+                    double floor = 1e-4 * lMed;
+                    starts.add(new double[]{coef[3], Math.log(Math.max(coef[0], floor)), Math.log(Math.max(coef[1],
+                            floor)), Math.log(Math.max(coef[2], floor)), al, be});
                 }
             }
+        }
+        starts.sort((p, q) -> Double.compare(p[0], q[0]));
+        double[] best = null;
+        double bestValue = Double.POSITIVE_INFINITY;
+        for (double[] s : starts.subList(0, Math.min(STARTS, starts.size()))) {
+            NelderMead.Result r = NelderMead.minimise(t -> objective(t, logN, logD, logL, all),
+                    java.util.Arrays.copyOfRange(s, 1, 6), 0.5, 1e-10, 4000);
+            if (r.value() < bestValue) {
+                bestValue = r.value();
+                best = r.x();
+            }
+        }
+        if (best == null) {
+            // No grid point fitted (cannot happen with positive values); start from the typical value.
+            best = new double[]{Math.log(lMin / 2), Math.log(lMed / 4), Math.log(lMed / 4), 0.5, 0.5};
         }
         // Polish: a fresh simplex around the best point escapes a collapsed one.
         NelderMead.Result polished = NelderMead.minimise(t -> objective(t, logN, logD, logL, all), best, 0.1, 1e-12,
@@ -157,6 +169,7 @@ public final class Parametric {
             bestValue = polished.value();
         }
         List<Law> samples = null;
+        resamples = Math.min(resamples, MAX_RESAMPLES);
         if (resamples > 0) {
             samples = new ArrayList<>(resamples);
             SplittableRandom rng = new SplittableRandom(seed);
@@ -167,7 +180,7 @@ public final class Parametric {
                 }
                 final int[] chosen = idx.clone();
                 NelderMead.Result r = NelderMead.minimise(t -> objective(t, logN, logD, logL, chosen), best, 0.2,
-                        1e-10, 3000);
+                        1e-8, 2000);
                 samples.add(law(r.x(), n0, d0));
             }
         }
@@ -192,6 +205,63 @@ public final class Parametric {
             sum += r <= HUBER_DELTA ? 0.5 * r * r : HUBER_DELTA * (r - 0.5 * HUBER_DELTA);
         }
         return sum;
+    }
+
+    /**
+     * The best non-negative (E, A', B') for fixed exponents, minimising Σ ((fit − L) / L)², and that sum:
+     * {E, A', B', sum}; the active set is found by trying every subset of the three columns. Null if none fits.
+     */
+    static double[] nonNegative(double[] logN, double[] logD, double[] l, double alpha, double beta) {
+        int m = l.length;
+        double[][] cols = new double[3][m];
+        for (int i = 0; i < m; i++) {
+            cols[0][i] = 1 / l[i];
+            cols[1][i] = Math.exp(-alpha * logN[i]) / l[i];
+            cols[2][i] = Math.exp(-beta * logD[i]) / l[i];
+        }
+        double[] best = null;
+        for (int mask = 1; mask < 8; mask++) {
+            int k = Integer.bitCount(mask);
+            int[] use = new int[k];
+            for (int c = 0, j = 0; c < 3; c++) {
+                if ((mask & (1 << c)) != 0) {
+                    use[j++] = c;
+                }
+            }
+            double[][] a = new double[k][k + 1];
+            for (int r = 0; r < k; r++) {
+                for (int c = 0; c < k; c++) {
+                    for (int i = 0; i < m; i++) {
+                        a[r][c] += cols[use[r]][i] * cols[use[c]][i];
+                    }
+                }
+                for (int i = 0; i < m; i++) {
+                    a[r][k] += cols[use[r]][i];   // the target is L / L = 1
+                }
+            }
+            double[] x = Stats.solve(a);
+            if (x == null) {
+                continue;
+            }
+            double[] coef = new double[3];
+            boolean ok = true;
+            for (int j = 0; j < k; j++) {
+                ok &= x[j] >= 0;
+                coef[use[j]] = x[j];
+            }
+            if (!ok) {
+                continue;
+            }
+            double ss = 0;
+            for (int i = 0; i < m; i++) {
+                double r = coef[0] * cols[0][i] + coef[1] * cols[1][i] + coef[2] * cols[2][i] - 1;
+                ss += r * r;
+            }
+            if (best == null || ss < best[3]) {
+                best = new double[]{coef[0], coef[1], coef[2], ss};
+            }
+        }
+        return best;
     }
 
     static double geometricMean(double[] v) {
