@@ -87,10 +87,10 @@ public final class Categories {
                 continue;
             }
             cells++;
-            boolean seeded = ma.seeds() != null && mb.seeds() != null;
+            // Seeds are paired by number; unseeded values by position.
+            long[] seeds = ma.seeds() != null && mb.seeds() != null ? commonSeeds(ma, mb) : null;
             for (int i = 0; i < p[0].length; i++) {
-                // Seeds are paired by number; unseeded values by position.
-                long key = seeded ? commonSeeds(ma, mb)[i] : i;
+                long key = seeds != null ? seeds[i] : i;
                 diffs.computeIfAbsent(key, k -> new ArrayList<>()).add(p[0][i] - p[1][i]);
             }
         }

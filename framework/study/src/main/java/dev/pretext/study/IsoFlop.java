@@ -1,6 +1,5 @@
 package dev.pretext.study;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -197,14 +196,5 @@ public final class IsoFlop {
 
     static boolean better(double a, double b, boolean higherIsBetter) {
         return higherIsBetter ? a > b : a < b;
-    }
-
-    /** The profile's points at one size averaged (for plotting): x, mean and std over seeds of the mean. */
-    static List<double[]> means(Profile p) {
-        List<double[]> out = new ArrayList<>();
-        for (Point pt : p.points()) {
-            out.add(new double[]{pt.size(), pt.measure().mean(), pt.measure().std()});
-        }
-        return out;
     }
 }

@@ -125,13 +125,19 @@ public final class ScalingAnalysis {
         }
         boolean hib = higher != null && higher;
         List<IsoFlop.Profile> profiles = new ArrayList<>();
+        List<String> shared = new ArrayList<>();
         int j = 0;
         for (var b : byBudget.entrySet()) {
-            duplicates(b.getKey(), b.getValue(), spec, notes);
+            shared.addAll(duplicates(b.getKey(), b.getValue(), spec));
             long seed = spec.bootstrapSeed() * 1_000_003L + 1009L * index + j++;
             profiles.add(IsoFlop.fit(b.getKey(), b.getValue(), hib, spec.bootstrap(), seed));
         }
 
+        if (!shared.isEmpty()) {
+            notes.add(shared.size() + (shared.size() == 1 ? " size is" : " sizes are") + " shared by several runs of "
+                    + "one budget (" + shared.get(0) + (shared.size() > 1 ? ", ..." : "") + "); they are fitted as "
+                    + "separate points; if an axis tells them apart, add it to analysis.categories");
+        }
         // Optimal size against compute, over the budgets with an interior optimum.
         List<IsoFlop.Profile> interior = profiles.stream().filter(IsoFlop.Profile::interior).toList();
         PowerLaw sizeLaw = null;
@@ -227,17 +233,19 @@ public final class ScalingAnalysis {
         return Stats.line(xy.stream().mapToDouble(v -> v[0]).toArray(), xy.stream().mapToDouble(v -> v[1]).toArray());
     }
 
-    private static void duplicates(double budget, List<IsoFlop.Point> points, AnalysisSpec spec, List<String> notes) {
+    /** The sizes several runs of one budget share, each as "runs a, b at size N, budget C". */
+    private static List<String> duplicates(double budget, List<IsoFlop.Point> points, AnalysisSpec spec) {
         Map<Double, List<String>> bySize = new TreeMap<>();
         for (IsoFlop.Point p : points) {
             bySize.computeIfAbsent(p.size(), s -> new ArrayList<>()).add(p.run());
         }
+        List<String> shared = new ArrayList<>();
         for (var e : bySize.entrySet()) {
             if (e.getValue().size() > 1) {
-                notes.add("at " + spec.budget() + " = " + Format.number(budget) + ", runs " + String.join(", ",
-                        e.getValue()) + " share " + spec.size() + " = " + Format.number(e.getKey()) + " and are fitted "
-                        + "as separate points; if an axis separates them, add it to analysis.categories");
+                shared.add("runs " + String.join(", ", e.getValue()) + " at " + spec.size() + " = "
+                        + Format.number(e.getKey()) + ", " + spec.budget() + " = " + Format.number(budget));
             }
         }
+        return shared;
     }
 }

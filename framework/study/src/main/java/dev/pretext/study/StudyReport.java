@@ -141,7 +141,7 @@ public final class StudyReport {
 
     private static void runTable(StringBuilder md, SweepResults results, AnalysisSpec spec) {
         List<String> tasks = results.tasks();
-        md.append("## Runs\n\n| run | status | settings | parameters | FLOPs | steps | hours seen | epochs | final loss");
+        md.append("## Runs\n\n| run | status | overrides | parameters | FLOPs | steps | hours seen | epochs | final loss");
         for (String t : tasks) {
             String m = null;
             for (RunRow r : results.rows()) {
@@ -314,9 +314,16 @@ public final class StudyReport {
         md.append(String.join(", ", cs)).append(").");
         if (law.noInterval() != null) {
             md.append(" No interval: ").append(law.noInterval()).append('.');
-        } else if (law.dropped() > 0) {
-            md.append(" ").append(law.dropped()).append(" of ").append(law.dropped() + law.lines().size())
-                    .append(" resamples were dropped: in them some budget's parabola had no optimum.");
+        } else {
+            if (law.dropped() > 0) {
+                md.append(" ").append(law.dropped()).append(" of ").append(law.dropped() + law.lines().size())
+                        .append(" resamples were dropped: in them some budget's parabola had no optimum.");
+            }
+            long fixed = profiles.stream().filter(p -> p.interior() && p.samples() == null).count();
+            if (fixed > 0) {
+                md.append(" The optimum of ").append(fixed).append(fixed == 1 ? " budget" : " budgets")
+                        .append(" without an interval of its own is held fixed in the resamples.");
+            }
         }
         md.append("\n\n| C (FLOPs) | ").append(quantity).append("* | 5–95% |\n|---:|---:|---|\n");
         List<Double> at = new ArrayList<>();
@@ -372,8 +379,8 @@ public final class StudyReport {
             default -> f.higherIsBetter() ? "1 − " + spec.metric() + " (the distance to perfect)" : spec.metric();
         };
         md.append("L = E + A/N^α + B/D^β fitted to ").append(fitted).append(" of ").append(fit.runs())
-                .append(" runs (N: parameters, D: hours of audio seen; Huber loss on log L, δ = 10⁻³, a grid of "
-                        + "starts):\n\n| | fit | 5–95% |\n|---|---:|---|\n");
+                .append(" runs (N: parameters, D: hours of audio seen; Huber loss on log L, δ = 10⁻³, Nelder–Mead "
+                        + "from the best points of an (α, β) grid):\n\n| | fit | 5–95% |\n|---|---:|---|\n");
         row(md, "E", law.e(), fit.interval(Parametric.Law::e));
         row(md, "A", law.a(), fit.interval(Parametric.Law::a));
         row(md, "α", law.alpha(), fit.interval(Parametric.Law::alpha));

@@ -152,9 +152,16 @@ public final class SweepResults {
         if (finished().isEmpty()) {
             return;
         }
-        List<String> known = new ArrayList<>(List.of(AnalysisSpec.SCORE, AnalysisSpec.FINAL_LOSS));
-        known.addAll(tasks());
-        throw new UserError("analysis.metric '" + metric + "' is in no run of " + dir.resolve(FILE) + "; the metrics "
-                + "there are " + String.join(", ", known));
+        List<String> known = new ArrayList<>();
+        List<String> candidates = new ArrayList<>(List.of(AnalysisSpec.SCORE, AnalysisSpec.FINAL_LOSS));
+        candidates.addAll(tasks());
+        for (String c : candidates) {
+            if (rows.stream().anyMatch(r -> r.measure(c) != null)) {
+                known.add(c);
+            }
+        }
+        throw new UserError("analysis.metric '" + metric + "' is in no run of " + dir.resolve(FILE) + "; "
+                + (known.isEmpty() ? "no run reports any metric yet" : "the metrics there are " + String.join(", ", known))
+                + "; set analysis.metric in the sweep file to one of them");
     }
 }

@@ -84,14 +84,22 @@ class StudyReportTest {
     }
 
     @Test
-    void aSweepWithoutSeedsOrCategoriesSaysWhatItCannotDo() throws Exception {
+    void theFinalLossHasNoSeedsButFitsTheParametricLaw() throws Exception {
         Path sweep = SweepFixture.write(tmp.resolve("loss"), "analysis:\n  metric: final_loss\n  budget: budget.flops\n"
                 + "  categories: []\n");
         String md = Files.readString(StudyReport.write(sweep).report());
-        // The final loss is one number per run: the parabola has residuals, the rule has one "seed".
+        // One number per run: the profiles resample residuals, and the rule has one "seed" to go on.
         assertTrue(md.contains("final loss ↓"));
+        assertTrue(md.contains("residuals of the fit resampled"), md);
         assertTrue(md.contains("**cannot tell**"), md);
         assertFalse(md.contains("## objective"), "no category section when categories is empty");
+        assertTrue(md.contains("L = E + A/N^α + B/D^β fitted to the final loss of 31 runs"), md);
+        // Both objectives share the loss law in the fixture, so one family recovers its exponents.
+        AnalysisSpec spec = AnalysisSpec.read(sweep);
+        ScalingAnalysis.Family f = ScalingAnalysis.analyse(SweepResults.read(sweep), spec).get(0);
+        assertNotNull(f.parametric(), f.parametricWhyNot());
+        assertEquals(SweepFixture.ALPHA, f.parametric().law().alpha(), 0.05);
+        assertEquals(SweepFixture.BETA, f.parametric().law().beta(), 0.05);
     }
 
     @Test

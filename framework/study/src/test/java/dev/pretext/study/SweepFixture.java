@@ -29,6 +29,17 @@ final class SweepFixture {
     private SweepFixture() {
     }
 
+    /** The final loss follows L(N, D) = E + A/N^α + B/D^β with these constants (D in hours seen). */
+    static final double E = 1.2;
+    static final double LOSS_A = 60;
+    static final double ALPHA = 0.3;
+    static final double LOSS_B = 0.9;
+    static final double BETA = 0.4;
+
+    static double loss(double n, double hours) {
+        return E + LOSS_A / Math.pow(n, ALPHA) + LOSS_B / Math.pow(hours, BETA);
+    }
+
     static double parameters(double scale) {
         return Math.round(4e6 * Math.pow(scale, 1.5));
     }
@@ -59,6 +70,7 @@ final class SweepFixture {
                     String run = objective + "-scale" + fmt(scale) + "-flops" + fmt(budget);
                     double hours = budget / (KAPPA * n);
                     ObjectNode row = row(run, objective, scale, budget, n, hours, score, per);
+                    row.put("final_loss", loss(n, hours) * (1 + 0.003 * rng.nextGaussian()));
                     lines.add(Json.COMPACT.writeValueAsString(row));
                     metrics(dir.resolve("runs").resolve(run), budget, 2.0 + x / 10);
                 }
