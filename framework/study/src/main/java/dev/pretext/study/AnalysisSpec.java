@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,39 @@ public record AnalysisSpec(String metric, String size, String budget, String dat
 
     public static AnalysisSpec defaults() {
         return new AnalysisSpec(null, null, null, null, null, 0, 1);
+    }
+
+    /** Numeric fields of results.jsonl that {@code size} and {@code budget} may name instead of an axis. */
+    public static final List<String> RESULT_FIELDS = List.of(PARAMETERS, FLOPS_BUDGET, "flops", "steps", "hours_seen",
+            "unique_hours", "epochs");
+
+    /**
+     * Checks the block against the sweep's axes before anything runs, so that a misspelt axis costs a second, not
+     * a sweep: {@code data} and {@code categories} must be axes, {@code size} and {@code budget} axes or result
+     * fields. The metric can only be checked against results ({@link SweepResults#checkMetric}).
+     *
+     * @param yaml the sweep file, for the line of a mistake
+     */
+    public void check(LocatedYaml yaml, Collection<String> axes) {
+        String known = axes.isEmpty() ? "the sweep has no axes" : "the sweep's axes are " + String.join(", ", axes);
+        for (String key : List.of("size", "budget")) {
+            String v = key.equals("size") ? size : budget;
+            if (!axes.contains(v) && !RESULT_FIELDS.contains(v)) {
+                throw yaml.error("analysis." + key, "'" + v + "' is neither an axis of the sweep nor a field of its "
+                        + "results", known + "; the fields are " + String.join(", ", RESULT_FIELDS));
+            }
+        }
+        if (data != null && !axes.contains(data)) {
+            throw yaml.error("analysis.data", "'" + data + "' is not an axis of the sweep", known);
+        }
+        if (categories != null) {
+            for (int i = 0; i < categories.size(); i++) {
+                if (!axes.contains(categories.get(i))) {
+                    throw yaml.error("analysis.categories[" + i + "]", "'" + categories.get(i) + "' is not an axis "
+                            + "of the sweep", known);
+                }
+            }
+        }
     }
 
     /** The same analysis of another metric. */

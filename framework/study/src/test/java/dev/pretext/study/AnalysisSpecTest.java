@@ -59,6 +59,24 @@ class AnalysisSpecTest {
     }
 
     @Test
+    void theBlockIsCheckedAgainstTheGridBeforeAnythingRuns() {
+        String text = "grid:\n  encoder.scale: [1, 2]\n  budget.flops: [1e13, 1e14]\nanalysis:\n  budget: budget.flops\n"
+                + "  categories: [objective]\n";
+        dev.pretext.core.recipe.LocatedYaml yaml = dev.pretext.core.recipe.LocatedYaml.read(Path.of("sweep.yaml"), text);
+        AnalysisSpec spec = AnalysisSpec.parse(yaml, yaml.root().get("analysis"));
+        UserError e = assertThrows(UserError.class, () -> spec.check(yaml, List.of("encoder.scale", "budget.flops")));
+        assertTrue(e.getMessage().startsWith("sweep.yaml:6: analysis.categories[0]: 'objective' is not an axis"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("the sweep's axes are encoder.scale, budget.flops"), e.getMessage());
+        // Fields of the results are fine where a number is wanted; a grid axis is fine anywhere.
+        AnalysisSpec ok = new AnalysisSpec(null, "parameters", "budget.flops", "encoder.scale", List.of(), 0, 1);
+        ok.check(yaml, List.of("encoder.scale", "budget.flops"));
+        AnalysisSpec bad = new AnalysisSpec(null, "paramters", null, null, null, 0, 1);
+        assertTrue(assertThrows(UserError.class, () -> bad.check(yaml, List.of("encoder.scale"))).getMessage()
+                .contains("analysis.size: 'paramters' is neither an axis of the sweep nor a field of its results"));
+    }
+
+    @Test
     void categoriesNoRunSetsAreRefused() throws Exception {
         Path sweep = SweepFixture.write(tmp.resolve("s"), "analysis:\n  categories: [encoder.preset]\n");
         SweepResults r = SweepResults.read(sweep);
