@@ -18,7 +18,7 @@ import java.nio.file.Path;
 @Command(name = "pretext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-supervised speech models trained on a compute budget.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, ProbeCommand.class, TargetsCommand.class,
-                BudgetCommand.class, CorpusCommand.class, SweepCommand.class,
+                BudgetCommand.class, SweepCommand.class, PlanCommand.class, CorpusCommand.class,
                 PluginsCommand.class,
                 RecipeCommand.class,
                 CommandLine.HelpCommand.class})

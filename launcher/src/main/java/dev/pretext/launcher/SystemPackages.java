@@ -34,9 +34,11 @@ final class SystemPackages {
                 continue;
             }
             String name = jar.getFileName().toString();
-            // The framework exports its own packages; the launcher and core are not for bundles.
+            // The framework exports its own packages; the launcher, core and the study analysis (with its charts)
+            // are not for bundles.
             if (name.startsWith("org.apache.felix.framework") || name.startsWith("pretext-launcher")
-                    || name.startsWith("pretext-core") || name.startsWith("picocli")) {
+                    || name.startsWith("pretext-core") || name.startsWith("picocli")
+                    || name.startsWith("pretext-study") || name.startsWith("xchart")) {
                 continue;
             }
             String exports = java.nio.file.Files.isDirectory(jar) ? exportsOfDirectory(jar) : exportsOf(jar);
