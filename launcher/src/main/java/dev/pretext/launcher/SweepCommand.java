@@ -9,6 +9,8 @@ import dev.pretext.core.sweep.Sweep;
 import dev.pretext.core.sweep.SweepFile;
 import dev.pretext.core.sweep.SweepResults;
 import dev.pretext.core.sweep.Throughput;
+import dev.pretext.study.AnalysisSpec;
+import dev.pretext.study.StudyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +66,10 @@ final class SweepCommand implements Callable<Integer> {
         Sweep sweep;
         try (Host host = main.startHost()) {
             sweep = Sweep.plan(file, sweeps, host.registry(), main.cacheDir());
+            // The analysis block is checked with the rest: a misspelt axis is found before hours of training.
+            Set<String> axes = new LinkedHashSet<>();
+            sweep.runs().forEach(r -> axes.addAll(r.plan().labels().keySet()));
+            AnalysisSpec.parse(file.source(), file.analysis()).check(file.source(), axes);
             if (dryRun) {
                 dryRun(sweep, out);
                 return 0;
@@ -80,8 +88,10 @@ final class SweepCommand implements Callable<Integer> {
                 console, () -> {
                     SweepResults.write(sweep);
                     recordThroughput(sweep, throughput);
+                    report(sweep, console);
                 });
         SweepResults.write(sweep);
+        report(sweep, console);
         console.line(String.format(Locale.ROOT, "sweep %s: %d of %d runs finished, %d failed; ran %d now, kept %d, "
                         + "in %.0f s. Results: %s", file.name(), summary.finished(), sweep.runs().size(),
                 summary.failed(), summary.ran(), summary.skipped(), summary.seconds(),
@@ -92,6 +102,16 @@ final class SweepCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** The study's report and plots from the results so far; a report that cannot be drawn loses no result. */
+    private static void report(Sweep sweep, Console console) {
+        try {
+            StudyReport.Written written = StudyReport.write(sweep.dir());
+            console.line("report: " + written.report() + " (" + written.plots().size() + " plots)");
+        } catch (UserError e) {
+            console.line("report not written: " + e.getMessage());
+        }
     }
 
     private static void recordThroughput(Sweep sweep, Throughput throughput) {

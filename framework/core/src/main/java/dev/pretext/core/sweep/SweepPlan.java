@@ -43,6 +43,9 @@ public final class SweepPlan {
         }
     }
 
+    /** The axis of the explicit runs' names. */
+    public static final String VARIANT = "variant";
+
     private SweepPlan() {
     }
 
@@ -92,6 +95,8 @@ public final class SweepPlan {
                 }
                 if (entry.name() != null) {
                     segments.add(entry.name());
+                    // A named entry is a value of its own axis, for tables and bar charts: slim-12x192, small-3x320.
+                    labels.put(VARIANT, entry.name());
                 }
                 entry.overrides().forEach((p, v) -> {
                     overrides.add(new Override(p, v, entry.path() + "." + p));
