@@ -76,24 +76,41 @@ class EndToEndTest {
                     sum += w.asDouble();
                 }
                 assertEquals(1.0, sum, 1e-3, "layer weights sum to one");
+                // No probes.seeds: one probe seed, the run's.
+                assertEquals("[5]", cell.get("seeds").toString(), cell.toString());
+                assertEquals(cell.get("value").asDouble(), cell.get("values").get(0).asDouble(), 0.0);
+                assertEquals(0.0, cell.get("std").asDouble(), 0.0);
             }
         }
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("| phonemes per | features | ") && report.contains("cannot tell (1 seed; the "
+                + "rule needs 3)"), report);
         String resolved = Files.readString(run.resolve("recipe.yaml"));
         assertTrue(resolved.contains("[1.1.0,1.1.0]"), "plugins pinned to the versions used: " + resolved);
         assertTrue(cli.out().contains("pretrained"), cli.out());
         assertTrue(probes.at("/overall_score/pretrained").isNumber(), probes.toString());
         assertEquals(0.0, probes.at("/overall_score/features").asDouble(), 1e-9, "the features baseline is 0");
 
-        // Probing the finished run again: another task, two upstreams, merged into probes.json.
+        // Probing the finished run again: another task, two upstreams, three probe seeds, merged into probes.json.
         Cli again = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "keywords",
-                "--upstream", "pretrained,features", "--json");
+                "--upstream", "pretrained,features", "--seeds", "1,2,3", "--json");
         assertEquals(0, again.exit(), again.err() + again.out());
         JsonNode printed = json.readTree(again.out());
         double accuracy = printed.at("/pretrained/keywords/value").asDouble(-1);
         assertTrue(accuracy >= 0 && accuracy <= 1, printed.toString());
+        JsonNode values = printed.at("/pretrained/keywords/values");
+        assertEquals("[1,2,3]", printed.at("/pretrained/keywords/seeds").toString());
+        assertEquals(3, values.size(), printed.toString());
+        assertEquals((values.get(0).asDouble() + values.get(1).asDouble() + values.get(2).asDouble()) / 3, accuracy,
+                1e-12, "the value is the mean over seeds");
+        assertEquals(3, printed.at("/overall_score_values/pretrained").size(), printed.toString());
         JsonNode merged = json.readTree(run.resolve("probes.json").toFile());
         assertEquals(accuracy, merged.at("/pretrained/keywords/value").asDouble());
         assertTrue(merged.at("/random/phonemes/value").isNumber(), "earlier cells are kept: " + merged);
+
+        Cli twice = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--seeds", "1,1");
+        assertEquals(2, twice.exit());
+        assertTrue(twice.err().contains("--seeds: seed 1 appears twice"), twice.err());
 
         Cli unknown = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "phonemez");
         assertEquals(2, unknown.exit());

@@ -17,9 +17,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Synthesise ~10 minutes of speech, pre-train a small slim encoder with masked acoustic "
+        description = "Synthesise ~18 minutes of speech, pre-train a small slim encoder with masked acoustic "
                 + "modelling under a fixed FLOPs budget, then probe it beside the fbank features and the randomly "
-                + "initialised encoder. Writes runs/quickstart/.")
+                + "initialised encoder under three probe seeds. Writes runs/quickstart/ (report.md says which "
+                + "differences are real).")
 final class QuickstartCommand implements Callable<Integer> {
     static final String RECIPE = "recipes/quickstart.yaml";
 
