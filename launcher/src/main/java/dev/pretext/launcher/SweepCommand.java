@@ -86,8 +86,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepResults.write(sweep);
         Sweep.Summary summary = sweep.execute(new ChildJvmExecutor(Main.class.getName(), global), retryFailed,
                 console, () -> {
-                    SweepResults.write(sweep);
-                    recordThroughput(sweep, throughput);
+                    recordThroughput(sweep, SweepResults.write(sweep), throughput);
                     report(sweep, console);
                 });
         SweepResults.write(sweep);
@@ -114,9 +113,9 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static void recordThroughput(Sweep sweep, Throughput throughput) {
-        // The last run that finished in this pass: its measured speed informs later estimates.
-        for (Map<String, Object> row : SweepResults.rows(sweep)) {
+    private static void recordThroughput(Sweep sweep, List<Map<String, Object>> rows, Throughput throughput) {
+        // Each finished run's measured speed, once, informs later estimates.
+        for (Map<String, Object> row : rows) {
             if ("finished".equals(row.get("status")) && row.get("parameters") instanceof Long n
                     && row.get("flops") instanceof Double f && row.get("train_seconds") instanceof Double s
                     && !Files.exists(sweep.dir().resolve("runs").resolve((String) row.get("run"))
@@ -142,7 +141,7 @@ final class SweepCommand implements Callable<Integer> {
         for (Sweep.Run run : sweep.runs()) {
             BudgetPlan.Report plan;
             try {
-                plan = sweep.budget(run, Console.quiet());
+                plan = sweep.budget(run);
             } catch (UserError e) {
                 // The data of this run cannot be listed here: say so, plan the others.
                 unplanned.add(run.name() + ": " + e.getMessage().lines().findFirst().orElse(""));

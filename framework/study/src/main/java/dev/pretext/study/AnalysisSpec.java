@@ -120,6 +120,10 @@ public record AnalysisSpec(String metric, String size, String budget, String dat
 
     /** Reads an {@code analysis} node of a located YAML document; errors name the file, line and key. */
     public static AnalysisSpec parse(LocatedYaml yaml, JsonNode node) {
+        if (node == null || node.isNull()) {
+            // A sweep without an analysis block is analysed with the defaults.
+            return defaults();
+        }
         if (!node.isObject()) {
             throw yaml.error("analysis", "must be a mapping of keys (metric, size, budget, ...)",
                     "e.g. analysis: {metric: score, size: parameters, budget: budget.flops}");

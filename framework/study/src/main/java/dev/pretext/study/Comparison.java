@@ -1,5 +1,7 @@
 package dev.pretext.study;
 
+import dev.pretext.core.probe.StudentT;
+
 import java.util.Locale;
 
 /**
@@ -70,9 +72,9 @@ public record Comparison(String a, String b, int n, double mean, double se, doub
             p = mean == 0 ? 1 : 0;
         } else {
             t = mean / se;
-            p = Student.twoSidedP(t, df);
+            p = StudentT.twoSidedP(t, df);
         }
-        double half = Student.quantile(1 - ALPHA / 2, df) * se;
+        double half = StudentT.quantile(1 - ALPHA / 2, df) * se;
         Verdict v = n < MIN_SEEDS ? Verdict.CANNOT_TELL : p < ALPHA ? Verdict.REAL : Verdict.NOT_SEPARATED;
         return new Comparison(a, b, n, mean, se, half, t, p, v);
     }

@@ -59,6 +59,13 @@ class AnalysisSpecTest {
     }
 
     @Test
+    void aSweepWithoutTheBlockGetsTheDefaults() {
+        dev.pretext.core.recipe.LocatedYaml yaml = dev.pretext.core.recipe.LocatedYaml.read(Path.of("sweep.yaml"),
+                "grid:\n  encoder.scale: [1, 2]\n");
+        assertEquals(AnalysisSpec.defaults(), AnalysisSpec.parse(yaml, yaml.root().get("analysis")));
+    }
+
+    @Test
     void theBlockIsCheckedAgainstTheGridBeforeAnythingRuns() {
         String text = "grid:\n  encoder.scale: [1, 2]\n  budget.flops: [1e13, 1e14]\nanalysis:\n  budget: budget.flops\n"
                 + "  categories: [objective]\n";

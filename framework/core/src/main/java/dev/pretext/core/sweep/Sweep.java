@@ -267,7 +267,7 @@ public final class Sweep {
     }
 
     /** The planner's figures for one run, as {@code pretext budget} computes them. */
-    public BudgetPlan.Report budget(Run run, Console console) {
+    public BudgetPlan.Report budget(Run run) {
         List<Utterance> train = TrainingRun.list(run.composed().train(), run.composed().frontend(),
                 run.composed().recipe().seed(), Console.quiet(), null);
         var preparation = run.composed().objective().instance().preparation();
@@ -389,8 +389,4 @@ public final class Sweep {
         }
     }
 
-    /** Calls {@code each} for every run with its state, in order. */
-    public void forEach(java.util.function.BiConsumer<Run, State> each) {
-        runs.forEach(r -> each.accept(r, state(r)));
-    }
 }

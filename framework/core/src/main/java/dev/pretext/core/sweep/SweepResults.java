@@ -230,8 +230,8 @@ public final class SweepResults {
         }
     }
 
-    /** Writes results.jsonl and results.csv into the sweep folder, each atomically. */
-    public static void write(Sweep sweep) {
+    /** Writes results.jsonl and results.csv into the sweep folder, each atomically; returns the rows. */
+    public static List<Map<String, Object>> write(Sweep sweep) {
         List<Map<String, Object>> rows = rows(sweep);
         StringBuilder jsonl = new StringBuilder();
         try {
@@ -243,6 +243,7 @@ public final class SweepResults {
         }
         Json.writeAtomically(sweep.dir().resolve("results.jsonl"), jsonl.toString());
         Json.writeAtomically(sweep.dir().resolve("results.csv"), csv(sweep, rows));
+        return rows;
     }
 
     @SuppressWarnings("unchecked")

@@ -80,7 +80,9 @@ class SweepPlanTest {
         assertEquals("{\"type\":\"hubert\",\"clusters\":50}", runs.get(0).recipe().get("objective").toString(),
                 "mam's mask_prob must not leak into hubert's section");
         assertEquals(1.0, runs.get(1).recipe().at("/augment/0/p").asDouble());
-        assertEquals(List.of("objective"), List.copyOf(runs.get(1).labels().keySet()), "set is not an axis");
+        assertEquals(List.of("variant", "objective"), List.copyOf(runs.get(1).labels().keySet()),
+                "set is not an axis; a named run is a value of the variant axis");
+        assertEquals("tera", runs.get(1).labels().get("variant"));
     }
 
     @Test
