@@ -20,6 +20,7 @@ import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.objectives.support.SpanMask;
 import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
@@ -130,7 +131,8 @@ public final class BestRqObjective implements Objective {
                 framesPerGroup[b * groups + g] = Math.max(1, Math.min(stack, lengths[b] - g * stack));
             }
         }
-        SpanMask mask = SpanMask.draw(realGroups, groups, config.maskProb(), config.span(), batch.rng());
+        SpanMask mask = SpanMask.draw(realGroups, groups, config.maskProb(), config.span(),
+                SpanMask.Placement.NON_OVERLAPPING, batch.rng());
 
         NDArray validColumn = batch.valid().reshape(size, frames, 1);
         Statistics stats = Statistics.of(batch);

@@ -9,6 +9,7 @@ import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
+import dev.pretext.objectives.support.SpanMask;
 import dev.pretext.testkit.ObjectiveContract;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.SpectralBatch;
@@ -143,7 +144,8 @@ class BestRqObjectiveTest extends ObjectiveContract {
             realGroups[b] = (data.lengths()[b] + 1) / 2;
         }
         // the objective draws its mask first from the batch's stream
-        SpanMask mask = SpanMask.draw(realGroups, groups, 0.5, 3, new SplittableRandom(8));
+        SpanMask mask = SpanMask.draw(realGroups, groups, 0.5, 3, SpanMask.Placement.NON_OVERLAPPING,
+                new SplittableRandom(8));
         int maskedFrames = 0;
         double squaredDeviation = 0;
         for (int b = 0; b < data.size(); b++) {
@@ -220,7 +222,7 @@ class BestRqObjectiveTest extends ObjectiveContract {
         long real = 0;
         for (int i = 0; i < 2000; i++) {
             int[] lengths = {rng.nextInt(0, 60), rng.nextInt(0, 60), 60};
-            SpanMask mask = SpanMask.draw(lengths, 60, 0.4, 5, rng);
+            SpanMask mask = SpanMask.draw(lengths, 60, 0.4, 5, SpanMask.Placement.NON_OVERLAPPING, rng);
             int counted = 0;
             for (int b = 0; b < lengths.length; b++) {
                 for (int t = 0; t < 60; t++) {

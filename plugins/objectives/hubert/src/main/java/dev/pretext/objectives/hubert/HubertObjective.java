@@ -26,6 +26,7 @@ import dev.pretext.objectives.hubert.targets.FrameSource;
 import dev.pretext.objectives.hubert.targets.TargetSettings;
 import dev.pretext.objectives.hubert.targets.Targets;
 import dev.pretext.objectives.hubert.targets.TargetsBuilder;
+import dev.pretext.objectives.support.SpanMask;
 import jakarta.inject.Inject;
 
 import java.nio.file.Files;
@@ -39,8 +40,8 @@ import java.util.function.Consumer;
 
 /**
  * HuBERT (Hsu et al. 2021): spans of what the frontend hands the body are replaced by a learned mask embedding (see
- * {@link MaskSpans}), the body encodes the result, a final projection of the last hidden state is compared by cosine
- * similarity with one learned embedding per cluster (divided by a temperature), and cross-entropy against the
+ * {@link SpanMask.Placement#OVERLAPPING}), the body encodes the result, a final projection of the last hidden state
+ * is compared by cosine similarity with one learned embedding per cluster (divided by a temperature), and cross-entropy against the
  * frame's k-means label is averaged over the masked frames, plus {@code unmasked_weight} times its average over the
  * unmasked ones.
  *
@@ -261,10 +262,12 @@ public final class HubertObjective implements Objective {
         }
         int size = (int) shape.get(0);
         int frames = (int) shape.get(1);
-        int[] lengths = lengths(front.valid(), size, frames);
+        int[] lengths = SpanMask.lengths(front.valid().toType(DataType.FLOAT32, false).toFloatArray(), size,
+                frames);
         int[] target = targetsFor(batch, lengths, frames);
         int span = config.spanFrames(grid.frameRate());
-        float[] mask = MaskSpans.draw(lengths, frames, span, config.maskProb(), batch.rng());
+        float[] mask = SpanMask.draw(lengths, frames, config.maskProb(), span, SpanMask.Placement.OVERLAPPING, batch.rng())
+                .masked();
 
         float[] maskedWeight = new float[mask.length];
         float[] unmaskedWeight = new float[mask.length];
@@ -327,20 +330,6 @@ public final class HubertObjective implements Objective {
         metrics.put("masked_accuracy", manager.create(masked == 0 ? 0f : correct / (float) masked));
         metrics.put("masked_frames", manager.create(realFrames == 0 ? 0f : maskedReal / (float) realFrames));
         return new ObjectiveResult(loss, metrics);
-    }
-
-    /** Real frames per row, from the [B, T] mask (real frames come first). */
-    private static int[] lengths(NDArray valid, int size, int frames) {
-        float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
-        int[] lengths = new int[size];
-        for (int b = 0; b < size; b++) {
-            int n = 0;
-            for (int t = 0; t < frames; t++) {
-                n += v[b * frames + t] > 0.5f ? 1 : 0;
-            }
-            lengths[b] = n;
-        }
-        return lengths;
     }
 
     /**

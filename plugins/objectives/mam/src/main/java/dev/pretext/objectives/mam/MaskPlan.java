@@ -1,5 +1,7 @@
 package dev.pretext.objectives.mam;
 
+import dev.pretext.objectives.support.SpanMask;
+
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -7,11 +9,10 @@ import java.util.random.RandomGenerator;
  * The masking decisions for one padded batch of {@code batch} x {@code frames} x {@code bins}, as plain arrays
  * (row-major, frame index {@code b * frames + t}, bin index {@code b * bins + f}).
  *
- * <p>Time masking: each utterance of n real frames gets k non-overlapping spans of {@code min(span, n)} frames,
- * k drawn by stochastic rounding of {@code n * maskProb / spanLength} so that the expected covered share is
- * exactly {@code maskProb} (capped when spans no longer fit). Each span is independently zeroed (80%),
- * replaced by another span of the same utterance's original frames (10%), or left as is (10%); all three count
- * as selected for the loss. Frequency masking: with probability {@code freqMaskProb} an utterance gets a band of
+ * <p>Time masking: each utterance of n real frames gets non-overlapping spans of {@code min(span, n)} frames
+ * ({@link SpanMask.Placement#NON_OVERLAPPING}: the expected covered share is exactly {@code maskProb}). Each
+ * span is independently zeroed (80%), replaced by another span of the same utterance's original frames (10%), or
+ * left as is (10%); all three count as selected for the loss. Frequency masking: with probability {@code freqMaskProb} an utterance gets a band of
  * 0..{@code floor(freqMaskWidth * bins)} contiguous bins zeroed on every frame; those bins count as selected on
  * every real frame. Padding is never selected.
  *
@@ -65,7 +66,7 @@ record MaskPlan(int batch, int frames, int bins, float[] timeSelected, float[] f
             realFrames += n;
             int rowStart = b * frames;
             int spanLength = Math.min(config.span(), n);
-            int[] starts = spanStarts(n, spanLength, config.maskProb(), rng);
+            int[] starts = SpanMask.starts(n, config.span(), config.maskProb(), SpanMask.Placement.NON_OVERLAPPING, rng);
             int selectedHere = 0;
             for (int start : starts) {
                 double u = rng.nextDouble();
@@ -113,38 +114,6 @@ record MaskPlan(int batch, int frames, int bins, float[] timeSelected, float[] f
         return new MaskPlan(batch, frames, bins, timeSelected, frameKeep, sourceFrame, binSelected, binKeep,
                 Arrays.copyOf(actions, actionCount), lossWeight, selectedFrames, realFrames, maskedBins,
                 utterancesWithFrames);
-    }
-
-    /**
-     * Sorted starts of k non-overlapping spans in [0, n): k spans and n - k * len free frames can be laid out in
-     * C(n - k * len + k, k) ways; picking k distinct slots uniformly and shifting the i-th by i * (len - 1) gives
-     * one of them uniformly.
-     */
-    static int[] spanStarts(int n, int spanLength, double maskProb, RandomGenerator rng) {
-        double expected = n * maskProb / spanLength;
-        int count = (int) Math.floor(expected);
-        if (rng.nextDouble() < expected - count) {
-            count++;
-        }
-        count = Math.min(count, n / spanLength);
-        int slots = n - count * spanLength + count;
-        int[] pool = new int[slots];
-        for (int i = 0; i < slots; i++) {
-            pool[i] = i;
-        }
-        // partial Fisher-Yates: the first count entries become a uniform random subset
-        for (int i = 0; i < count; i++) {
-            int j = i + rng.nextInt(slots - i);
-            int swap = pool[i];
-            pool[i] = pool[j];
-            pool[j] = swap;
-        }
-        int[] starts = Arrays.copyOf(pool, count);
-        Arrays.sort(starts);
-        for (int i = 0; i < count; i++) {
-            starts[i] += i * (spanLength - 1);
-        }
-        return starts;
     }
 
     /** Share of real frames inside a time-mask span. */
