@@ -4,6 +4,7 @@ import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.dsp.RealFft;
 import jakarta.inject.Inject;
 
 /**

@@ -1,6 +1,6 @@
 package dev.pretext.augmentations.noise;
 
-import dev.pretext.augmentations.support.Fft;
+import dev.pretext.dsp.Fft;
 
 import java.util.random.RandomGenerator;
 

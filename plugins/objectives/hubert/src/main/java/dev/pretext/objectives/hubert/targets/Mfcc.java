@@ -2,6 +2,7 @@ package dev.pretext.objectives.hubert.targets;
 
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
+import dev.pretext.dsp.Fft;
 
 /**
  * The 39-dimensional MFCC features of HuBERT's first iteration: 13 cepstra as {@code torchaudio.compliance.kaldi.mfcc}
@@ -37,9 +38,7 @@ public final class Mfcc {
     private final double[][] melWeights = new double[MEL_BINS][];
     /** dct[k][m]: cepstrum k from log-mel band m, lifter included. */
     private final double[][] dct = new double[CEPSTRA][MEL_BINS];
-    private final int[] bitReversed = new int[FFT];
-    private final double[] cos = new double[FFT / 2];
-    private final double[] sin = new double[FFT / 2];
+    private final Fft fft = new Fft(FFT);
 
     public Mfcc() {
         for (int i = 0; i < WINDOW; i++) {
@@ -75,14 +74,6 @@ public final class Mfcc {
                         : Math.sqrt(2.0 / MEL_BINS) * Math.cos(Math.PI / MEL_BINS * (m + 0.5) * k);
                 dct[k][m] = basis * lift;
             }
-        }
-        int bits = Integer.numberOfTrailingZeros(FFT);
-        for (int i = 0; i < FFT; i++) {
-            bitReversed[i] = Integer.reverse(i) >>> (32 - bits);
-        }
-        for (int k = 0; k < FFT / 2; k++) {
-            cos[k] = Math.cos(2 * Math.PI * k / FFT);
-            sin[k] = Math.sin(2 * Math.PI * k / FFT);
         }
     }
 
@@ -128,7 +119,7 @@ public final class Mfcc {
             }
             java.util.Arrays.fill(re, WINDOW, FFT, 0);
             java.util.Arrays.fill(im, 0);
-            fft(re, im);
+            fft.forward(re, im);
             for (int b = 0; b < MEL_BINS; b++) {
                 double[] w = melWeights[b];
                 int first = melFirst[b];
@@ -179,38 +170,5 @@ public final class Mfcc {
             }
         }
         return d;
-    }
-
-    /** In-place iterative radix-2 FFT (decimation in time), twiddles exp(-2 pi i k / n). */
-    private void fft(double[] re, double[] im) {
-        for (int i = 0; i < FFT; i++) {
-            int j = bitReversed[i];
-            if (j > i) {
-                double r = re[i];
-                re[i] = re[j];
-                re[j] = r;
-                double m = im[i];
-                im[i] = im[j];
-                im[j] = m;
-            }
-        }
-        for (int size = 2; size <= FFT; size <<= 1) {
-            int half = size >> 1;
-            int stride = FFT / size;
-            for (int start = 0; start < FFT; start += size) {
-                for (int j = 0; j < half; j++) {
-                    double wr = cos[j * stride];
-                    double wi = -sin[j * stride];
-                    int a = start + j;
-                    int b = a + half;
-                    double tr = wr * re[b] - wi * im[b];
-                    double ti = wr * im[b] + wi * re[b];
-                    re[b] = re[a] - tr;
-                    im[b] = im[a] - ti;
-                    re[a] += tr;
-                    im[a] += ti;
-                }
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.pretext.augmentations.support;
+package dev.pretext.dsp;
 
 /**
  * In-place iterative radix-2 FFT (Cooley-Tukey, decimation in time) on separate real and imaginary arrays.

@@ -1,4 +1,4 @@
-package dev.pretext.architectures.fbank;
+package dev.pretext.dsp;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
