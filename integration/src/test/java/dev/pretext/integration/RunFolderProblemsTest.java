@@ -1,16 +1,28 @@
 package dev.pretext.integration;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import dev.pretext.core.UserError;
+import dev.pretext.core.train.AdamW;
 import dev.pretext.core.train.Checkpoints;
+import dev.pretext.core.train.TrainingState;
 import dev.pretext.testkit.Mounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -149,6 +161,67 @@ class RunFolderProblemsTest {
                     "the kept checkpoint is whole: " + state);
         } finally {
             Mounts.unmount(runs);
+        }
+    }
+
+    /**
+     * A full disk while checkpointing: the partial checkpoint is removed, the last good one is kept and named,
+     * and once there is space again saving goes on. A real tmpfs of 1 MB, filled up.
+     */
+    @Test
+    void aFullDiskWhileCheckpointingKeepsTheLastGoodOneAndSaysWhichItIs() throws Exception {
+        Path disk = Files.createDirectory(temp.resolve("disk"));
+        Mounts.tmpfs(disk, "size=1m");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> a = model(manager, 1);
+            AdamW opt = new AdamW(a, manager, 0.9, 0.99, 1e-8, 0);
+            Checkpoints ckpt = new Checkpoints(disk.resolve("run").resolve("checkpoints"), 2);
+            Path good = ckpt.save(new TrainingState(1, 0, 0, 1, 0, Map.of(), 0, 0, 0, 1.0), a, opt);
+            Path filler = disk.resolve("filler");
+            fill(filler);
+
+            UserError e = assertThrows(UserError.class,
+                    () -> ckpt.save(new TrainingState(2, 0, 0, 1, 0, Map.of(), 0, 0, 0, 1.0), a, opt));
+            assertTrue(e.getMessage().startsWith("cannot write checkpoint step-00000002 in " + ckpt.dir()
+                    + ": the disk is full (No space left on device); the last good checkpoint is " + good
+                    + " (step 1), kept"), e.getMessage());
+            assertTrue(e.getMessage().contains("free some space, then continue with `pretext train RECIPE --resume "
+                    + disk.resolve("run") + "`"), e.getMessage());
+            assertEquals(good, ckpt.latest().orElseThrow());
+            try (var listing = Files.list(ckpt.dir())) {
+                assertEquals(List.of("latest", "step-00000001"),
+                        listing.map(p -> p.getFileName().toString()).sorted().toList(), "no partial folder left");
+            }
+            List<Parameter> b = model(manager, 2);
+            assertEquals(1, ckpt.load(good, b, new AdamW(b, manager, 0.9, 0.99, 1e-8, 0), manager).step(),
+                    "the kept checkpoint loads");
+
+            Files.delete(filler);
+            Path next = ckpt.save(new TrainingState(2, 0, 0, 1, 0, Map.of(), 0, 0, 0, 1.0), a, opt);
+            assertEquals(next, ckpt.latest().orElseThrow(), "with space again, saving goes on");
+        } finally {
+            Mounts.unmount(disk);
+        }
+    }
+
+    /** A small model's parameters, from engine seed {@code seed}. */
+    private static List<Parameter> model(NDManager manager, int seed) {
+        Linear linear = Linear.builder().setUnits(3).build();
+        Engine.getInstance().setRandomSeed(seed);
+        linear.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
+        return new ArrayList<>(linear.getParameters().values());
+    }
+
+    /** Writes until the file system says it is full. */
+    private static void fill(Path file) throws java.io.IOException {
+        byte[] block = new byte[4096];
+        try (var out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (java.io.IOException full) {
+            assertTrue(String.valueOf(full.getMessage()).contains("No space left"), String.valueOf(full));
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.train.Teacher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * }</pre>
  *
  * <p>The model is built the way the core builds it: the engine seed set, the encoder created and initialised,
- * then the objective initialised with the encoder's width (identity frontend), and an {@link EmaTeacher} when
+ * then the objective initialised with the encoder's width (identity frontend), and an {@link Teacher} when
  * the objective asks for one (it is not updated here, so targets stay put while one batch is overfitted). The
  * engine seed is set again before every forward pass, as the core does before every step.
  */
@@ -134,7 +135,7 @@ public abstract class ObjectiveContract {
     }
 
     /** An encoder, its objective and (if the objective asks) a teacher, built from one engine seed. */
-    protected record Model(Encoder encoder, Objective objective, EmaTeacher teacher) {
+    protected record Model(Encoder encoder, Objective objective, Teacher teacher) {
         public List<Parameter> encoderParameters() {
             return new ArrayList<>(encoder.block().getParameters().values());
         }
@@ -159,8 +160,8 @@ public abstract class ObjectiveContract {
         encoder.initialize(manager, spec);
         Objective objective = newObjective(spec);
         objective.initialize(manager, spec, spec, encoder.dim());
-        EmaTeacher teacher = objective.teacher() == null ? null
-                : new EmaTeacher(encoder.block().getParameters().values());
+        Teacher teacher = objective.teacher() == null ? null
+                : new Teacher(objective.teacher(), new ArrayList<>(encoder.block().getParameters().values()));
         return new Model(encoder, objective, teacher);
     }
 

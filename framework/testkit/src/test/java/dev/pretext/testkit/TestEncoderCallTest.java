@@ -15,8 +15,11 @@ import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
+import dev.pretext.api.model.TeacherSchedule;
+import dev.pretext.core.train.Teacher;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The test call and teacher on a one-layer stand-in encoder. */
+/** The test call (the core's metered call) and the core's teacher on a one-layer stand-in encoder. */
 class TestEncoderCallTest {
     /** One linear layer as an "encoder", enough to check the call's bookkeeping. */
     private static final class LinearEncoder implements Encoder {
@@ -69,7 +72,8 @@ class TestEncoderCallTest {
             Engine.getInstance().setRandomSeed(1);
             LinearEncoder encoder = new LinearEncoder();
             encoder.initialize(manager, new FeatureSpec(3, 100));
-            EmaTeacher teacher = new EmaTeacher(encoder.block().getParameters().values());
+            Teacher teacher = new Teacher(new TeacherSchedule(0.999, 0.999, 0),
+                    new ArrayList<>(encoder.block().getParameters().values()));
             RecordingMeter meter = new RecordingMeter();
             NDArray x = manager.randomNormal(new Shape(2, 5, 3));
             NDArray valid = manager.ones(new Shape(2, 5));
@@ -109,7 +113,7 @@ class TestEncoderCallTest {
                         teacher.store(step), new RecordingMeter(), false);
                 float[] student = call.body(x, valid).last().toFloatArray();
                 assertFalse(java.util.Arrays.equals(student, call.teacher(x, valid).last().toFloatArray()));
-                teacher.update(0.0);
+                teacher.update(0.0, step);
                 assertArrayEquals(student, call.teacher(x, valid).last().toFloatArray(), 1e-6f);
             }
             try (NDManager step = manager.newSubManager()) {

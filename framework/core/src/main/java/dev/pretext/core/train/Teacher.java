@@ -16,14 +16,15 @@ import java.util.Map;
  * The exponential-moving-average copy of the encoder body that an objective asked for (data2vec). Runs the
  * body's own blocks with its weights through a parameter store that swaps them in, so no second encoder is
  * built. Its weights are checkpointed beside the student's, so a resumed run continues with the same teacher.
+ * The testkit keeps its objectives' teachers with this class too.
  */
-final class Teacher {
+public final class Teacher {
     private final TeacherSchedule schedule;
     private final List<Parameter> student;
     private final List<Parameter> weights = new ArrayList<>();
     private final Map<String, NDArray> byStudentId = new HashMap<>();
 
-    Teacher(TeacherSchedule schedule, List<Parameter> student) {
+    public Teacher(TeacherSchedule schedule, List<Parameter> student) {
         this.schedule = schedule;
         this.student = List.copyOf(student);
         for (Parameter p : student) {
@@ -36,12 +37,12 @@ final class Teacher {
     }
 
     /** The teacher's weights as parameters, for checkpoints (never for the optimiser). */
-    List<Parameter> parameters() {
+    public List<Parameter> parameters() {
         return weights;
     }
 
     /** A store that hands the body the teacher's weights instead of its own. */
-    ParameterStore store(NDManager manager) {
+    public ParameterStore store(NDManager manager) {
         return new ParameterStore(manager, false) {
             @Override
             public NDArray getValue(Parameter parameter, Device device, boolean training) {
@@ -52,8 +53,13 @@ final class Teacher {
     }
 
     /** Moves the teacher towards the student after optimiser step {@code step} (1-based) of {@code planned}. */
-    void update(long step, long planned, NDManager scratch) {
-        float decay = (float) schedule.decayAt(step, planned);
+    public void update(long step, long planned, NDManager scratch) {
+        update(schedule.decayAt(step, planned), scratch);
+    }
+
+    /** {@code teacher = decay * teacher + (1 - decay) * student}, outside any gradient graph. */
+    public void update(double decayAt, NDManager scratch) {
+        float decay = (float) decayAt;
         try (NDManager tmp = scratch.newSubManager()) {
             for (int i = 0; i < student.size(); i++) {
                 NDArray t = weights.get(i).getArray();

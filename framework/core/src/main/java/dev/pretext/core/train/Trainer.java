@@ -7,9 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.pretext.api.model.EncoderCall;
-import dev.pretext.api.model.EncoderOutput;
-import dev.pretext.api.model.FrontendOutput;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
@@ -154,14 +151,13 @@ public final class Trainer {
                 for (int micro = 0; micro < accumulate; micro++) {
                     HostBatch hb = micro == 0 ? first : loader.next();
                     Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
-                    double[] encFlops = new double[1];
                     try (NDManager sm = manager.newSubManager()) {
                         NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
                         NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
                         TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
                                 new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
-                        EncoderCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
-                                meter, encFlops);
+                        MeteredCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
+                                meter, true);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             ObjectiveResult result = objective.forward(batch, call, store, meter, true);
                             NDArray loss = result.loss();
@@ -175,13 +171,13 @@ public final class Trainer {
                                         + "resume from the last checkpoint or start again");
                             }
                             lossSum += lv / accumulate;
+                            encoderFlops += 3 * call.studentForward();
                             for (var e : result.metrics().entrySet()) {
                                 objectiveMetrics.merge(e.getKey(), (double) e.getValue().getFloat() / accumulate,
                                         Double::sum);
                             }
                         }
                     }
-                    encoderFlops += encFlops[0];
                     audio += hb.seconds();
                     // Audio plus padding: frames stand for slightly less audio than they cover, so the padded
                     // frames count alone could fall below the audio (a negative padding share).
@@ -256,73 +252,6 @@ public final class Trainer {
                     budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
             return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
                     loader.realTimePerThread(), loader.utterancesPerThreadSecond(), loader.cacheStats());
-        }
-    }
-
-    /**
-     * The network as the objective calls it: every pass is counted, with gradients (3x forward) for the
-     * student and forward only for the teacher.
-     */
-    private static final class MeteredCall implements EncoderCall {
-        private final UpstreamModel model;
-        private final ParameterStore store;
-        private final ParameterStore teacherStore;
-        private final BudgetMeter meter;
-        private final double[] modelFlops;
-
-        MeteredCall(UpstreamModel model, ParameterStore store, ParameterStore teacherStore, BudgetMeter meter,
-                    double[] modelFlops) {
-            this.model = model;
-            this.store = store;
-            this.teacherStore = teacherStore;
-            this.meter = meter;
-            this.modelFlops = modelFlops;
-        }
-
-        private void charge(dev.pretext.api.model.FlopCount flops) {
-            meter.record(flops, true);
-            modelFlops[0] += 3 * flops.total();
-        }
-
-        @Override
-        public EncoderOutput apply(NDArray features, NDArray valid) {
-            UpstreamModel.Pass pass = model.forward(store, features, valid, true);
-            charge(pass.flops());
-            return pass.output();
-        }
-
-        @Override
-        public FrontendOutput frontend(NDArray features, NDArray valid) {
-            UpstreamModel.FrontendPass pass = model.frontend(store, features, valid, true);
-            charge(pass.flops());
-            return pass.output();
-        }
-
-        @Override
-        public EncoderOutput body(NDArray features, NDArray valid) {
-            UpstreamModel.Pass pass = model.body(store, features, valid, true);
-            charge(pass.flops());
-            return pass.output();
-        }
-
-        @Override
-        public EncoderOutput teacher(NDArray features, NDArray valid) {
-            if (teacherStore == null) {
-                return EncoderCall.super.teacher(features, valid);
-            }
-            // Evaluation mode (no dropout, no layer drop), outside the gradient graph, forward FLOPs only.
-            UpstreamModel.Pass pass = model.body(teacherStore, features.stopGradient(), valid, false);
-            meter.record(pass.flops().prefixed("teacher."), false);
-            List<NDArray> detached = new ArrayList<>();
-            for (NDArray h : pass.output().hiddenStates()) {
-                detached.add(h.stopGradient());
-            }
-            return new EncoderOutput(detached, pass.output().valid());
-        }
-
-        @Override
-        public boolean causal() {
-            return model.causal();
         }
     }
 

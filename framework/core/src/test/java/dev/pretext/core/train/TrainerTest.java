@@ -31,7 +31,6 @@ import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.run.Console;
-import dev.pretext.testkit.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +75,11 @@ class TrainerTest {
         @Override
         public Waveform audio(Utterance u) {
             int i = Integer.parseInt(u.id().substring(1));
-            return Signals.tone(200 + 40 * i, u.seconds(), 0.5);
+            float[] x = new float[(int) Math.round(u.seconds() * Waveform.RATE)];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = (float) (0.5 * Math.sin(2 * Math.PI * (200 + 40 * i) * k / Waveform.RATE));
+            }
+            return new Waveform(x, Waveform.RATE);
         }
     }
 
