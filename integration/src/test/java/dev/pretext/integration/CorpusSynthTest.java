@@ -50,7 +50,8 @@ class CorpusSynthTest {
     @Test
     void everyEngineSpeaksItsShareOfDistinctSpeakersWithPhoneAlignments() throws IOException {
         assertEquals(0, first.exit(), first.out() + first.err());
-        assertTrue(first.out().contains("12 speakers {espeak=3, festival=3, flite=3, freetts=3}"), first.out());
+        assertTrue(first.out().contains("12 speakers (speakers per engine: espeak 3, festival 3, flite 3, freetts 3)"),
+                first.out());
         Path dir = temp.resolve("a");
         List<String> lines = Files.readAllLines(dir.resolve("manifest.tsv"));
         assertEquals("id\tpath\tseconds\tspeaker\tkind\ttext\tphones", lines.get(0));

@@ -19,12 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -135,7 +132,7 @@ final class CorpusCommand implements Runnable {
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
                 double seconds = utterances.stream().mapToDouble(Utterance::seconds).sum();
-                summarise(console, utterances, seconds, wall, engines(scratch.resolve("speakers.tsv")));
+                summarise(console, utterances, seconds, wall, dataset.summary());
                 List<SplitManifests.Part> parts;
                 try {
                     parts = SplitManifests.write(scratch.resolve("splits"), scratch, utterances, splitBy, shares, seed);
@@ -156,7 +153,7 @@ final class CorpusCommand implements Runnable {
         }
 
         private static void summarise(java.io.PrintWriter console, List<Utterance> utterances, double seconds,
-                                      double wall, Map<String, Integer> perEngine) {
+                                      double wall, String summary) {
             TreeSet<String> speakers = new TreeSet<>();
             TreeSet<String> phones = new TreeSet<>();
             int keywords = 0;
@@ -174,24 +171,8 @@ final class CorpusCommand implements Runnable {
             console.printf(Locale.ROOT, "%.3f h in %d utterances (%d keywords, %d sentences) in %.1f s: %.0fx real time%n",
                     seconds / 3600, utterances.size(), keywords, utterances.size() - keywords, wall,
                     seconds / Math.max(wall, 1e-9));
-            console.printf(Locale.ROOT, "%d speakers %s; %d utterances phone-aligned, %d distinct phones%n",
-                    speakers.size(), perEngine, aligned, phones.size());
-        }
-
-        /**
-         * Speakers with at least one utterance per engine, from the corpus's {@code speakers.tsv} (a header, then
-         * speaker, engine, voice, person, pitch, range, stretch, utterances, seconds).
-         */
-        private static Map<String, Integer> engines(Path speakersTsv) throws IOException {
-            Map<String, Integer> perEngine = new TreeMap<>();
-            List<String> lines = Files.readAllLines(speakersTsv);
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split("\t");
-                if (Integer.parseInt(f[7]) > 0) {
-                    perEngine.merge(f[1], 1, Integer::sum);
-                }
-            }
-            return perEngine;
+            console.printf(Locale.ROOT, "%d speakers%s; %d utterances phone-aligned, %d distinct phones%n",
+                    speakers.size(), summary.isEmpty() ? "" : " (" + summary + ")", aligned, phones.size());
         }
     }
 }

@@ -22,4 +22,13 @@ public interface Dataset {
     default List<SkippedFile> skipped() {
         return List.of();
     }
+
+    /**
+     * What a person should know about the corpus beyond its utterances, in one short line (e.g. the tts dataset's
+     * speakers per engine), shown by {@code pretext corpus synth}; empty when there is nothing to add. Valid
+     * after {@link #utterances()}. Since 1.3.0.
+     */
+    default String summary() throws IOException {
+        return "";
+    }
 }

@@ -49,7 +49,7 @@ import java.util.stream.Stream;
 public final class TtsCorpus {
     public static final String MANIFEST = Manifest.FILE;
     public static final String COMPLETE = "COMPLETE";
-    /** Who speaks: one line per speaker label with its engine, voice, talker and prosody. */
+    /** Who speaks: one line per speaker label with its engine, voice, talker and prosody ({@link SpeakersTable}). */
     public static final String SPEAKERS = "speakers.tsv";
     /** A folder users (and {@code pretext corpus synth}) may add inside a corpus: split manifests. */
     public static final String SPLITS = "splits";
@@ -107,7 +107,7 @@ public final class TtsCorpus {
                 long start = System.nanoTime();
                 Rendering rendering = render(config, work);
                 Manifest.write(work.resolve(MANIFEST), rendering.entries());
-                writeSpeakers(work.resolve(SPEAKERS), rendering);
+                SpeakersTable.of(rendering.speakers(), rendering.entries()).write(work.resolve(SPEAKERS));
                 Files.writeString(work.resolve(COMPLETE), key + "utterances=" + rendering.entries().size() + "\n",
                         StandardCharsets.UTF_8);
                 install(work, target, key);
@@ -208,27 +208,6 @@ public final class TtsCorpus {
     }
 
     private record Rendering(List<Manifest.Entry> entries, List<SpeakerVoice> speakers, int threads) {
-    }
-
-    private static void writeSpeakers(Path file, Rendering rendering) throws IOException {
-        Map<String, double[]> use = new HashMap<>(); // label -> utterances, seconds
-        for (Manifest.Entry e : rendering.entries()) {
-            double[] u = use.computeIfAbsent(e.speaker(), k -> new double[2]);
-            u[0]++;
-            u[1] += e.seconds();
-        }
-        StringBuilder sb = new StringBuilder(
-                "speaker\tengine\tvoice\tperson\tpitch_hz\tpitch_range_hz\tduration_stretch\tutterances\tseconds\n");
-        List<SpeakerVoice> sorted = new ArrayList<>(rendering.speakers());
-        sorted.sort(Comparator.comparing(SpeakerVoice::label));
-        for (SpeakerVoice v : sorted) {
-            double[] u = use.getOrDefault(v.label(), new double[2]);
-            sb.append(String.join("\t", v.label(), v.voice().engine(), v.voice().name(), v.voice().person(),
-                    Integer.toString(v.pitchHz()), Integer.toString(v.pitchRangeHz()),
-                    String.format(java.util.Locale.ROOT, "%.2f", v.durationStretch()), Integer.toString((int) u[0]),
-                    String.format(java.util.Locale.ROOT, "%.3f", u[1]))).append('\n');
-        }
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
     }
 
     private record Planned(int index, String id, SpeakerVoice speaker, String kind, String text, double pitchHz,

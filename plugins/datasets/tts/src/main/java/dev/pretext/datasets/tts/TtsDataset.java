@@ -70,4 +70,16 @@ public final class TtsDataset implements Dataset {
     public Waveform audio(Utterance utterance) throws IOException {
         return new Waveform(Wav16.read(utterance.audio(), Waveform.RATE), Waveform.RATE);
     }
+
+    /** E.g. {@code speakers per engine: espeak 3, festival 3, flite 3, freetts 3}. */
+    @Override
+    public String summary() throws IOException {
+        StringBuilder out = new StringBuilder("speakers per engine:");
+        String sep = " ";
+        for (var e : SpeakersTable.read(corpus().dir().resolve(TtsCorpus.SPEAKERS)).speakersPerEngine().entrySet()) {
+            out.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+            sep = ", ";
+        }
+        return out.toString();
+    }
 }
