@@ -47,6 +47,10 @@ public final class Bench {
             return;
         }
         Path dist = Path.of(System.getProperty("pretext.dist"));
+        if (args.length > 0 && args[0].equals("tts")) {
+            TtsBench.main(dist, Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path plugins = dist.resolve("plugins");
         List<String> rest = new ArrayList<>(List.of(args));
         int flag = rest.indexOf("--plugins");

@@ -58,7 +58,10 @@ final class DataBench {
             "{type: gain}",
             "{type: pitch}",
             "{type: noise}",
+            "{type: noise, colour: pink}",
+            "{type: noise, colour: brown}",
             "{type: reverb}",
+            "{type: reverb, rt60: [1.5, 2.0]}",
             "{type: specaugment}");
 
     /** Audio each stage is timed on: long enough that a pass takes well over the timer's resolution. */
@@ -76,7 +79,7 @@ final class DataBench {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Keeps results observable, so that no work can be optimised away. */
-    private static volatile double sink;
+    private static final java.util.concurrent.atomic.DoubleAdder SINK = new java.util.concurrent.atomic.DoubleAdder();
 
     private final PluginRegistry registry;
     private final ComposedRun quick;
@@ -294,14 +297,14 @@ final class DataBench {
      * timer noise.
      */
     private static String perCore(double audioSeconds, ToDoubleSupplier pass) {
-        sink += pass.get();
+        SINK.add(pass.get());
         double[] rates = new double[PASSES];
         for (int i = 0; i < PASSES; i++) {
             long t0 = THREADS.getCurrentThreadCpuTime();
             int passes = 0;
             double used;
             do {
-                sink += pass.get();
+                SINK.add(pass.get());
                 passes++;
                 used = (THREADS.getCurrentThreadCpuTime() - t0) / 1e9;
             } while (used < MEASUREMENT_SECONDS);

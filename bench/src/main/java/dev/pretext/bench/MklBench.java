@@ -70,7 +70,7 @@ final class MklBench {
         }
     }
 
-    static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
             child(args);
             return;

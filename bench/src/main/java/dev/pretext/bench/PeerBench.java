@@ -114,7 +114,7 @@ public final class PeerBench {
         int warmup = 3;
         double padding = 0.1;
         String loss = "mse";
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < args.length; i += 2) {     // --name value pairs
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--shapes" -> shapes = List.of(value.split(";|,(?![0-9])"));
@@ -125,7 +125,6 @@ public final class PeerBench {
                 case "--loss" -> loss = value;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see PeerBench's javadoc");
             }
-            i++;
         }
         Path dist = Path.of(System.getProperty("pretext.dist"));
         Path home = Path.of(System.getProperty("pretext.home"));

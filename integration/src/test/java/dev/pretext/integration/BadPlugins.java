@@ -4,6 +4,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ final class BadPlugins {
                       <service><provide interface="dev.pretext.api.PluginFactory"/></service>
                       <implementation class="%1$s"/>
                     </scr:component>
-                    """.formatted(e.getKey(), e.getValue()).getBytes());
+                    """.formatted(e.getKey(), e.getValue()).getBytes(StandardCharsets.UTF_8));
         }
         mf.getMainAttributes().putValue("Import-Package", "dev.pretext.api;version=\"[1.0,2)\"");
         mf.getMainAttributes().putValue("Service-Component", String.join(",", descriptors));
@@ -125,7 +126,7 @@ final class BadPlugins {
     static void notABundle(Path jar) throws IOException {
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        write(jar, mf, null, Map.of("README.txt", "a library, not a plugin".getBytes()));
+        write(jar, mf, null, Map.of("README.txt", "a library, not a plugin".getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Bytes that are not a zip at all (a truncated or mis-named download). */

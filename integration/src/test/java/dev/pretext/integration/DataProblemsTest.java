@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,9 +29,9 @@ class DataProblemsTest {
             data.putShort((short) (8000 * Math.sin(2 * Math.PI * hz * i / 16000)));
         }
         ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        header.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+        header.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16)
                 .putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2)
-                .putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+                .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(header.array());
         out.writeBytes(data.array());
@@ -85,9 +86,9 @@ class DataProblemsTest {
     private static byte[] floatWavWithNaN(int nanAt) {
         int n = 16000;
         ByteBuffer b = ByteBuffer.allocate(44 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 4 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16)
                 .putShort((short) 3).putShort((short) 1).putInt(16000).putInt(64000).putShort((short) 4)
-                .putShort((short) 32).put("data".getBytes()).putInt(4 * n);
+                .putShort((short) 32).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * n);
         for (int i = 0; i < n; i++) {
             b.putFloat(i == nanAt ? Float.NaN : (float) (0.3 * Math.sin(2 * Math.PI * 300 * i / 16000)));
         }

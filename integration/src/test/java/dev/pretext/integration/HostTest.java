@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Version;
 import org.osgi.framework.VersionRange;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -97,7 +98,7 @@ class HostTest {
         attrs.putValue("Import-Package", "org.example.nowhere;version=\"[1.0,2)\"");
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("broken.jar")), mf)) {
             out.putNextEntry(new java.util.jar.JarEntry("README.txt"));
-            out.write("needs a package nobody exports".getBytes());
+            out.write("needs a package nobody exports".getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
         }
         try (Host host = Host.start(Dist.system(), plugins)) {

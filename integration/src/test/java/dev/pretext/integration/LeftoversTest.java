@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ class LeftoversTest {
     }
 
     private static String firstLine(Process p) throws Exception {
-        return new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
     }
 
     private List<Path> storageOf(long pid) throws Exception {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class HostStorageTest {
     }
 
     private static Path folderOf(Process p) throws Exception {
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertTrue(line != null, "the child said nothing");
         return Path.of(line);
     }

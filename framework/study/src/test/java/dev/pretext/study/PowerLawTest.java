@@ -58,7 +58,7 @@ class PowerLawTest {
 
     @Test
     void oneBudgetIsNoLaw() {
-        assertNull(PowerLaw.fit("parameters", new double[]{1e13}, new double[]{6.5}, java.util.Arrays.asList(
+        assertNull(PowerLaw.fit("parameters", new double[]{1e13}, new double[]{6.5}, java.util.Collections.singletonList(
                 (double[]) null)));
     }
 }

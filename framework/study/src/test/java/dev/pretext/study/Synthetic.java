@@ -12,7 +12,7 @@ final class Synthetic {
     static Measure measure(double[] values, boolean higherIsBetter) {
         long[] seeds = new long[values.length];
         for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = i + 1;
+            seeds[i] = i + 1L;
         }
         return new Measure(Stats.mean(values), Stats.std(values), values, seeds, higherIsBetter,
                 higherIsBetter ? 100 : 0);

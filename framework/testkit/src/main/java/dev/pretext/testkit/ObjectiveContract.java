@@ -48,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * }</pre>
  *
  * <p>The model is built the way the core builds it: the engine seed set, the encoder created and initialised,
- * then the objective initialised with the encoder's width (identity frontend), and an {@link Teacher} when
- * the objective asks for one (it is not updated here, so targets stay put while one batch is overfitted). The
+ * then the objective initialised with the encoder's width (identity frontend), and the core's {@link Teacher}
+ * when the objective asks for one (it is not updated here, so targets stay put while one batch is overfitted);
+ * every pass goes through the core's own metered call ({@link TestEncoderCall}). The
  * engine seed is set again before every forward pass, as the core does before every step.
  */
 public abstract class ObjectiveContract {

@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a recipe's {@link ComponentRef} into a live component: resolves the plugin by type and version range,
- * binds the YAML config to the plugin's record, and builds the implementation in a child Guice injector that
- * holds the config, the {@link RunContext} and, once known, the frontend's {@link FeatureSpec}.
+ * binds the YAML config to the plugin's record, and builds the implementation in a Guice injector of its own (a
+ * root injector per component, no parent: a plugin sees only what is bound for it) that holds the config, the
+ * {@link RunContext} and, once known, the frontend's {@link FeatureSpec}, plus what the factory's
+ * {@code configure} adds.
  */
 public final class Composer {
     private final PluginRegistry registry;

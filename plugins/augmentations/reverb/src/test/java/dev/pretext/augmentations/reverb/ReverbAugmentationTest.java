@@ -146,26 +146,6 @@ class ReverbAugmentationTest {
         }
     }
 
-    @Test
-    void throughput() throws Exception {
-        Waveform speech = speech();
-        for (List<Double> rt60 : List.of(List.of(0.2, 0.8), List.of(1.5, 2.0))) {
-            ReverbAugmentation reverb = new ReverbAugmentation(new ReverbConfig(rt60, null, 1.0));
-            for (int i = 0; i < 20; i++) {
-                reverb.apply(speech, new SplittableRandom(i));
-            }
-            int calls = 60;
-            long start = System.nanoTime();
-            for (int i = 0; i < calls; i++) {
-                reverb.apply(speech, new SplittableRandom(100 + i));
-            }
-            double realTime = calls * speech.seconds() / ((System.nanoTime() - start) / 1e9);
-            System.out.printf("reverb rt60 %s: %.0f x real time on one core (%.1f s clips)%n", rt60, realTime,
-                    speech.seconds());
-            assertTrue(realTime > 1);
-        }
-    }
-
     /** Reverberation time from the Schroeder decay curve, fitted between -5 and -25 dB below its post-direct level. */
     static double t20(double[] h, int rate) {
         double[] edc = new double[h.length];

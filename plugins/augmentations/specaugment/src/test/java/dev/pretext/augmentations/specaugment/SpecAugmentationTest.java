@@ -220,7 +220,7 @@ class SpecAugmentationTest {
         try {
             List<Future<float[]>> parallel = new ArrayList<>();
             // Reverse order, four threads, one shared instance and one shared input.
-            for (long seed = n - 1; seed >= 0; seed--) {
+            for (long seed = n - 1L; seed >= 0; seed--) {
                 long s = seed;
                 parallel.add(pool.submit(() -> aug.apply(FBANK, new SplittableRandom(s)).data()));
             }

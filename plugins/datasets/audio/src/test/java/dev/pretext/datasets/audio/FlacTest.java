@@ -183,29 +183,6 @@ class FlacTest {
         assertEquals(c.samples(), reader.readNative(file).mono().length);
     }
 
-    /**
-     * Speed on one thread, printed for the record: decoding and downmixing only (the native rate), and the
-     * whole read with resampling where the file is not at 16 kHz.
-     */
-    @Test
-    void decodesManyTimesFasterThanRealTime() throws IOException {
-        FlacFixtures.Case c = FlacFixtures.get("speech16_mono_l8");
-        Path file = c.copyTo(dir);
-        AudioReader reader = new AudioReader();
-        double audio = 0;
-        long start = 0;
-        for (int i = 0; i < 400; i++) {
-            if (i == 100) { // after warm-up
-                start = System.nanoTime();
-                audio = 0;
-            }
-            audio += reader.readNative(file).mono().length / (double) c.rate();
-        }
-        double speed = audio / ((System.nanoTime() - start) / 1e9);
-        System.out.printf("FLAC %s: %.0fx real time (one thread, decode + CRC + MD5 + downmix)%n", c.name(), speed);
-        assertTrue(speed > 100, "decoding at only " + speed + "x real time");
-    }
-
     interface Call {
         void run() throws IOException;
     }

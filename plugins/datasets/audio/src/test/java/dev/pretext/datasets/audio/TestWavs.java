@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -74,11 +75,11 @@ public final class TestWavs {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         chunk(body, "fmt ", fmt.array());
         if (extraChunk) {
-            chunk(body, "LIST", "INFOtitle".getBytes()); // 9 bytes: padded to 10
+            chunk(body, "LIST", "INFOtitle".getBytes(StandardCharsets.US_ASCII)); // 9 bytes: padded to 10
         }
         chunk(body, "data", data.array());
         ByteBuffer riff = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        riff.put("RIFF".getBytes()).putInt(4 + body.size()).put("WAVE".getBytes());
+        riff.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + body.size()).put("WAVE".getBytes(StandardCharsets.US_ASCII));
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         file.writeBytes(riff.array());
         file.writeBytes(body.toByteArray());
@@ -87,7 +88,7 @@ public final class TestWavs {
 
     private static void chunk(ByteArrayOutputStream out, String id, byte[] body) {
         ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(id.getBytes()).putInt(body.length);
+        header.put(id.getBytes(StandardCharsets.US_ASCII)).putInt(body.length);
         out.writeBytes(header.array());
         out.writeBytes(body);
         if (body.length % 2 == 1) {

@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Synthesises a corpus into a folder, or reuses the one already there. Usable without the platform, e.g.
- * from a CLI command: {@code TtsCorpus.synthesize(new TtsConfig(null, 5.0, 4, 42L, null), Path.of("corpus"))}.
+ * Synthesises a corpus into a folder, or reuses the one already there. Its caller is {@link TtsDataset} (which
+ * {@code pretext corpus synth} composes like any dataset); it needs nothing of the platform, so tests call it
+ * directly: {@code TtsCorpus.synthesize(TtsConfig.defaults(), Path.of("corpus"))}.
  *
  * <p>Layout: {@code manifest.tsv} (see {@link #MANIFEST}), {@code wav/<speaker>/<id>.wav} (16-bit PCM mono
  * 16 kHz), {@code speakers.tsv} (see {@link #SPEAKERS}) and {@code COMPLETE}, written last, holding the settings

@@ -77,11 +77,16 @@ class FestivalEngineTest extends FliteFestivalContract {
         FestivalEngine e = (FestivalEngine) track(new FestivalEngine(1));
         Synthesis before = e.speak(FestivalEngine.SLT, PLAIN, "stop");
         ProcessHandle victim = e.processes().get(0);
+        Duration idle = cpu(victim);
+        // Killed once it is busy with the long request (its CPU time grows), not after a guessed delay.
         Thread killer = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException ignored) {
-                return;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (cpu(victim).minus(idle).toMillis() < 50 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
             victim.destroyForcibly();
         });
@@ -123,5 +128,10 @@ class FestivalEngineTest extends FliteFestivalContract {
         }
         assertIdentical(before, e.speak(FestivalEngine.KAL, PLAIN, "go"), "after the error");
         assertEquals(pid, e.processes().get(0).pid(), "the same process");
+    }
+
+    /** CPU time the process has used so far (zero where the system does not say). */
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 }

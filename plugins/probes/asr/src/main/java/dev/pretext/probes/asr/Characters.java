@@ -37,7 +37,7 @@ final class Characters {
             if (Character.isWhitespace(c) || c == '-') {
                 pendingSpace = out.length() > 0;
             } else if (DROPPED.indexOf(c) >= 0) {
-                continue;
+                // punctuation that is not spoken: left out
             } else if ((c >= 'a' && c <= 'z') || c == '\'') {
                 if (pendingSpace) {
                     out.append(' ');
@@ -86,8 +86,8 @@ final class Characters {
 
     static List<Character> characters(String text) {
         List<Character> out = new ArrayList<>(text.length());
-        for (char c : text.toCharArray()) {
-            out.add(c);
+        for (int i = 0; i < text.length(); i++) {
+            out.add(text.charAt(i));
         }
         return out;
     }

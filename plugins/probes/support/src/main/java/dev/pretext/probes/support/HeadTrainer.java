@@ -47,7 +47,7 @@ public final class HeadTrainer {
     }
 
     /**
-     * Seeds the engine, then initialises the model's parameters for {@code inputShape}, so that the same seed gives
+     * Seeds the engine, then initialises the model's parameters for {@code inputShapes}, so that the same seed gives
      * the same initial head.
      */
     public static void initialise(Block model, NDManager manager, long seed, Shape... inputShapes) {
