@@ -51,6 +51,10 @@ public final class Bench {
             TtsBench.main(dist, Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("probes")) {
+            ProbeBench.main(dist, quickstartRecipe(), Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path plugins = dist.resolve("plugins");
         List<String> rest = new ArrayList<>(List.of(args));
         int flag = rest.indexOf("--plugins");
@@ -108,11 +112,7 @@ public final class Bench {
                         "%.1f GFLOP/s = %.0f%% of matmul peak", flops / time / 1e9, 100 * flops / time / peak)});
             }
         } finally {
-            try (var walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            deleteTree(work);
         }
         if (!model.isEmpty()) {
             System.out.println();
@@ -124,6 +124,15 @@ public final class Bench {
                         + "thread(s) doing the work%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), ai.djl.engine.Engine.getInstance().getEngineName() + " "
                         + ai.djl.engine.Engine.getInstance().getVersion());
+    }
+
+    /** Removes a bench's scratch folder and everything in it. */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A Markdown table with columns as wide as their widest cell. */

@@ -241,11 +241,7 @@ final class MklBench {
             out.put("threads", JniUtils.getNumThreads());
             out.put("interop_threads", JniUtils.getNumInteropThreads());
         } finally {
-            try (var walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Bench.deleteTree(work);
         }
         System.out.println(MARK + out);
     }

@@ -191,11 +191,7 @@ public final class PeerBench {
                 }
             }
         } finally {
-            try (var walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Bench.deleteTree(work);
         }
         String[] head = {"config", "thr", "pretext s/step", "PyTorch s/step", "ratio", "pretext GFLOP/s",
             "of peak", "PyTorch GFLOP/s", "of peak", "load"};

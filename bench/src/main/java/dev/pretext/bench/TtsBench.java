@@ -15,7 +15,6 @@ import dev.pretext.launcher.Host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,11 +47,7 @@ final class TtsBench {
                 rows.add(measure(host, work, engine, minutes));
             }
         } finally {
-            try (var walk = Files.walk(work)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Bench.deleteTree(work);
         }
         System.out.println();
         Bench.printTable(List.of("engine", "plugin", "x real time on one thread", "notes"), rows);

@@ -96,18 +96,4 @@ class AsrProbeTest {
     private static Utterance utterance(String text) {
         return new Utterance("u", Path.of("u.wav"), 1.0, "s", text, List.of());
     }
-
-    @Test
-    void quickstartSizeTiming() {
-        // About the quickstart's probe data: ~4 minutes (24k frames at 100 Hz) in 90 train and 30 test utterances,
-        // 7 layer outputs x 192 units. Prints only.
-        ProbeInput input = new SyntheticCharacterCorpus(7, 192, 3, 2.0, true, 11).input(90, 30, 5, 1);
-        long frames = input.train().stream().mapToLong(e -> e.representation().frames()).sum()
-                + input.test().stream().mapToLong(e -> e.representation().frames()).sum();
-        long started = System.nanoTime();
-        ProbeResult result = new AsrProbe(AsrConfig.defaults()).run(input);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("TIMING asr: %d frames, 7 x 192, %.2f s; wer %.4f, details %s%n", frames, seconds,
-                result.value(), result.details());
-    }
 }

@@ -88,16 +88,4 @@ class KeywordsProbeTest {
                 () -> new KeywordsProbe(KeywordsConfig.defaults()).run(sentencesOnly));
         assertTrue(error.getMessage().startsWith("the training part has no single-word utterance"), error.getMessage());
     }
-
-    @Test
-    void quickstartSizeTiming() {
-        // About the quickstart's probe data: 7 layer outputs x 192 units; 30 keyword utterances and 89 sentences
-        // (here 2.5 and 1 per word, 90 sentences). Prints only.
-        ProbeInput input = new SyntheticKeywordCorpus(7, 192, 3, 2.0, true, 11).input(2, 1, 67, 22, 1);
-        long started = System.nanoTime();
-        ProbeResult result = new KeywordsProbe(KeywordsConfig.defaults()).run(input);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("TIMING keywords: 7 x 192, %.2f s; accuracy %.4f, details %s%n", seconds, result.value(),
-                result.details());
-    }
 }

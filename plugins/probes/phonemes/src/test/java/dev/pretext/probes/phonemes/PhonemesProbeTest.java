@@ -112,19 +112,4 @@ class PhonemesProbeTest {
         assertEquals("utterance 'train-0' cannot be used (no phone alignment); the core should have dropped it",
                 error.getMessage());
     }
-
-    @Test
-    void quickstartSizeTiming() {
-        // About the quickstart's probe data: 4 minutes (24k frames at 100 Hz) in ~2 s utterances, 7 layer outputs
-        // (6 layers and the input) x 192 units, 39 phones. Prints only.
-        SyntheticPhoneCorpus corpus = new SyntheticPhoneCorpus(39, 7, 192, 3, 2.0, 11);
-        ProbeInput input = corpus.input(90, 30, 30, false, 1);
-        long frames = input.train().stream().mapToLong(e -> e.representation().frames()).sum()
-                + input.test().stream().mapToLong(e -> e.representation().frames()).sum();
-        long started = System.nanoTime();
-        ProbeResult result = new PhonemesProbe(PhonemesConfig.defaults()).run(input);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("TIMING phonemes: %d frames, 7 x 192, %.2f s; per %.4f, details %s%n",
-                frames, seconds, result.value(), result.details());
-    }
 }

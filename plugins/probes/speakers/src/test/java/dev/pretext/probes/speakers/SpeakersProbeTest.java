@@ -94,19 +94,4 @@ class SpeakersProbeTest {
                 probe.unusable(new Utterance("u2", Path.of("u2.wav"), 1.0, " ", null, List.of())).orElseThrow());
         assertTrue(probe.unusable(new Utterance("u3", Path.of("u3.wav"), 1.0, "s", null, List.of())).isEmpty());
     }
-
-    @Test
-    void realisticSizeTiming() {
-        // About the quickstart's size: 60k frames at 100 Hz in 3 s utterances, 5 layers x 256 units,
-        // 20 speakers. Prints only.
-        SyntheticSpeakerCorpus corpus = new SyntheticSpeakerCorpus(20, 5, 256, 3, 0.2, 11);
-        ProbeInput input = corpus.input(8, 2, 200, 400, false, 1);
-        long frames = input.train().stream().mapToLong(e -> e.representation().frames()).sum()
-                + input.test().stream().mapToLong(e -> e.representation().frames()).sum();
-        long started = System.nanoTime();
-        ProbeResult result = new SpeakersProbe(SpeakersConfig.defaults()).run(input);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("TIMING speakers: %d frames, 5 x 256, %.2f s; accuracy %.4f, weights %s, details %s%n",
-                frames, seconds, result.value(), Arrays.toString(result.layerWeights()), result.details());
-    }
 }
