@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
@@ -55,7 +56,7 @@ class BundleFilesTest {
     @Test
     void bytesThatAreNotAZipAreNotAJar() throws IOException {
         Path junk = temp.resolve("junk.jar");
-        Files.write(junk, "<html>404 not found</html>".getBytes());
+        Files.write(junk, "<html>404 not found</html>".getBytes(StandardCharsets.UTF_8));
         String why = BundleFiles.whyNotABundle(junk);
         assertTrue(why.startsWith("not a jar"), why);
     }
