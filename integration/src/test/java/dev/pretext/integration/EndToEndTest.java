@@ -114,7 +114,7 @@ class EndToEndTest {
 
         Cli unknown = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "phonemez");
         assertEquals(2, unknown.exit());
-        assertTrue(unknown.err().contains("installed probe types: asr, keywords, phonemes, speakers"), unknown.err());
+        assertTrue(unknown.err().contains("installed probe types: asr, keywords, phone-frames, phonemes, speakers"), unknown.err());
         Path empty = Files.createDirectories(temp.resolve("runs/untrained/checkpoints"));
         Files.copy(run.resolve("recipe.yaml"), empty.getParent().resolve("recipe.yaml"));
         Cli untrained = Cli.run(temp.resolve("cache"), "probe", empty.getParent().toString());
