@@ -171,12 +171,13 @@ def make_random(directory, a):
     write_safetensors(f"{directory}/model.safetensors", state, {"format": "pt"})
     with open(f"{directory}/model.json", "w") as f:
         json.dump(args, f, indent=1)
-    # audio: whole 320-sample frames plus the 80 samples wav2vec 2.0's receptive field reaches past the last
+    # audio: whole 320-sample frames plus the 80 samples wav2vec 2.0's receptive field reaches past the last,
     frames = a.frames
     n = frames * 320 + 80
     g = torch.Generator().manual_seed(a.seed + 1)
     t = torch.arange(n) / 16000.0
     wave_ = 0.3 * torch.sin(2 * torch.pi * (150 + 400 * t) * t) + 0.05 * torch.randn(n, generator=g)
+    wave_[-80:] = 0  # pretext reads whole frames and appends 80 zeros: the tail is silence on both sides
     pcm = (wave_ * 32768).round().clamp(-32768, 32767).to(torch.int16)
     with wave.open(f"{directory}/audio.wav", "wb") as w:
         w.setnchannels(1)
