@@ -75,7 +75,6 @@ class InteropTest {
                 feature_norm: {mode: none}
                 encoder: %s
                 objective: %s
-                optim: {lr: 2.0e-3, warmup: 0.0}
                 batch: {seconds: 8, max_utterance_seconds: 4, loader_threads: 1, prefetch: 2}
                 checkpoint: {every_steps: 3, keep: 1}
                 """.formatted(name, DATA, frontend, encoder, objective));
@@ -92,7 +91,9 @@ class InteropTest {
         Path post = train("post", "{type: waveform-cnn, channels: 32}",
                 "{type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64, norm: post, positions: conv, "
                         + "pos_conv_kernel: 16, pos_conv_groups: 4}", "{type: mam}");
-        Path pre = train("pre", "{type: waveform-cnn, channels: 24, norm: layer, conv_bias: true}",
+        // channels a multiple of 16: libtorch 2.7.1's strided conv1d computes wrong values on this machine for 24 or
+        // 40 channels over long inputs (docs/INTEROP.md), which this very comparison found
+        Path pre = train("pre", "{type: waveform-cnn, channels: 16, norm: layer, conv_bias: true}",
                 "{type: transformer, layers: 3, dim: 48, heads: 4, ffn: 80, norm: pre, positions: conv, "
                         + "pos_conv_kernel: 9, pos_conv_groups: 3}", "{type: wav2vec2}");
         for (Path run : List.of(post, pre)) {
