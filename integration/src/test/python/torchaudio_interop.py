@@ -3,7 +3,8 @@
 python3-torch and python3-torchaudio (no safetensors package: the format is read and written here by hand).
 
   check-export DIR            load DIR's wav2vec2_model.{json,safetensors} into torchaudio (strict), run it on
-                              reference.safetensors' audio, print per-layer max |pretext - torchaudio| / max |torchaudio|
+                              reference.safetensors' audio (or wav2vec2_encoder.*, torchaudio's encoder alone,
+                              on its features), print per-layer max |pretext - torchaudio| / max |torchaudio|
   make-random DIR [options]   a torchaudio model with random weights: DIR/model.safetensors + model.json, the audio
                               as audio.wav (16-bit), and its hidden states on that audio in reference.safetensors;
                               --fairseq also writes the same weights as a fairseq-style model.pt (torch.save, with
@@ -84,15 +85,37 @@ def rel(a, b):
     return float((a - b).abs().max() / b.abs().max().clamp_min(1e-30))
 
 
+def encoder_hidden_states(encoder, features, layer_norm_first):
+    """[h0, h1, ..., hL] of torchaudio's wav2vec 2.0 encoder alone on [1, T, F] features, each [T, D]."""
+    encoder.eval()
+    with torch.inference_mode():
+        h0 = encoder.transformer._preprocess(encoder.feature_projection(features))
+        layers = list(encoder.extract_features(features))
+        if layer_norm_first:
+            layers[-1] = encoder.transformer.layer_norm(layers[-1])
+        final = encoder(features)
+        assert torch.allclose(final, layers[-1], rtol=0, atol=1e-6), "forward() and extract_features() disagree"
+    return [h0[0]] + [h[0] for h in layers]
+
+
 def check_export(directory):
-    with open(f"{directory}/wav2vec2_model.json") as f:
-        args = json.load(f)
-    model = torchaudio.models.wav2vec2_model(**args)
-    weights = read_safetensors(f"{directory}/wav2vec2_model.safetensors")
-    model.load_state_dict(weights, strict=True)
+    import os
     ref = read_safetensors(f"{directory}/reference.safetensors")
-    audio = ref["audio"].reshape(1, -1)
-    ours = hidden_states(model, audio, args["encoder_layer_norm_first"])
+    if os.path.exists(f"{directory}/wav2vec2_encoder.json"):
+        # a features network: torchaudio's encoder alone, on the features pretext's reference holds
+        with open(f"{directory}/wav2vec2_encoder.json") as f:
+            args = json.load(f)
+        model = torchaudio.models.wav2vec2.components._get_encoder(**args)
+        weights = read_safetensors(f"{directory}/wav2vec2_encoder.safetensors")
+        model.load_state_dict(weights, strict=True)
+        ours = encoder_hidden_states(model, ref["features"][None], args["layer_norm_first"])
+    else:
+        with open(f"{directory}/wav2vec2_model.json") as f:
+            args = json.load(f)
+        model = torchaudio.models.wav2vec2_model(**args)
+        weights = read_safetensors(f"{directory}/wav2vec2_model.safetensors")
+        model.load_state_dict(weights, strict=True)
+        ours = hidden_states(model, ref["audio"].reshape(1, -1), args["encoder_layer_norm_first"])
     theirs = [ref[f"hidden.{i}"] for i in range(len(ours))]
     result = {"layers": [], "frames": int(ours[0].shape[0]), "tensors": len(weights)}
     for i, (t, p) in enumerate(zip(ours, theirs)):

@@ -63,8 +63,13 @@ class InteropTest {
               train: {type: tts, minutes: 0.5, speakers: 2, seed: 1}
             """;
 
-    /** Trains a tiny waveform-cnn + conv-position run for 3 steps and returns its folder. */
+    /** Trains a tiny conv-position run for 3 steps and returns its folder. */
     private Path train(String name, String frontend, String encoder, String objective) throws IOException {
+        return train(name, frontend, "{mode: none}", encoder, objective);
+    }
+
+    private Path train(String name, String frontend, String featureNorm, String encoder, String objective)
+            throws IOException {
         Path recipe = temp.resolve(name + ".yaml");
         Files.writeString(recipe, """
                 name: %s
@@ -72,12 +77,12 @@ class InteropTest {
                 budget: {steps: 3}
                 %s
                 frontend: %s
-                feature_norm: {mode: none}
+                feature_norm: %s
                 encoder: %s
                 objective: %s
                 batch: {seconds: 8, max_utterance_seconds: 4, loader_threads: 1, prefetch: 2}
                 checkpoint: {every_steps: 3, keep: 1}
-                """.formatted(name, DATA, frontend, encoder, objective));
+                """.formatted(name, DATA, frontend, featureNorm, encoder, objective));
         Cli cli = Cli.run(temp.resolve("cache"), "train", recipe.toString(), "--runs", temp.resolve("runs").toString());
         assertEquals(0, cli.exit(), cli.err() + cli.out());
         return temp.resolve("runs").resolve(name);
@@ -96,7 +101,11 @@ class InteropTest {
         Path pre = train("pre", "{type: waveform-cnn, channels: 16, norm: layer, conv_bias: true}",
                 "{type: transformer, layers: 3, dim: 48, heads: 4, ffn: 80, norm: pre, positions: conv, "
                         + "pos_conv_kernel: 9, pos_conv_groups: 3}", "{type: wav2vec2}");
-        for (Path run : List.of(post, pre)) {
+        // fbank in (globally normalised), torchaudio's encoder alone: projection_norm is its feature projection's norm
+        Path fbank = train("fbank", "{type: fbank, bins: 40}", "{mode: global}",
+                "{type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64, norm: pre, positions: conv, "
+                        + "pos_conv_kernel: 16, pos_conv_groups: 4, projection_norm: true}", "{type: bestrq}");
+        for (Path run : List.of(post, pre, fbank)) {
             Path out = temp.resolve("export-" + run.getFileName());
             Cli cli = Cli.run(temp.resolve("cache"), "export", run.toString(), "--format", "torchaudio", "--out",
                     out.toString(), "--reference", wav.toString());
@@ -105,7 +114,10 @@ class InteropTest {
             assertTrue(record.get("objective_heads").asText().startsWith("left out: "), record.toString());
             assertFalse(Files.exists(out.resolve("objective_heads.safetensors")));
             JsonNode check = checkExport(out);
-            int layers = run == post ? 2 : 3;
+            int layers = run == pre ? 3 : 2;
+            assertEquals(run != fbank, Files.exists(out.resolve("wav2vec2_model.safetensors")));
+            assertEquals(run == fbank, Files.exists(out.resolve("wav2vec2_encoder.safetensors")));
+            assertEquals(run == fbank, Files.exists(out.resolve("feature_stats.json")));
             assertEquals(layers + 1, check.get("layers").size(), check.toString());
             for (JsonNode layer : check.get("layers")) {
                 assertTrue(layer.has("max_rel"), layer.toString());

@@ -10,7 +10,11 @@ import java.util.Map;
  * (a {@code waveform-cnn} frontend and a {@code transformer} encoder with convolutional positions) and by
  * torchaudio, transformers and fairseq: enough to name every tensor and know its shape.
  *
- * @param channels   the convolutional feature encoder's width (512 in every published model)
+ * @param waveform   whether the network starts from the waveform with wav2vec 2.0's convolutional feature encoder
+ *                   (pretext's waveform-cnn; torchaudio's {@code wav2vec2_model}), or from features such as fbank
+ *                   (torchaudio's encoder alone, {@code components._get_encoder}); the conv keys are then unused
+ * @param channels   the width the feature projection reads: the convolutions' (512 in every published model) or
+ *                   the features' 
  * @param convNorm   {@code group} (a group norm after the first convolution only: Base models) or {@code layer}
  *                   (a layer norm after every convolution: Large models)
  * @param convBias   whether the convolutions have biases
@@ -23,8 +27,8 @@ import java.util.Map;
  * @param posKernel  the positional convolution's kernel
  * @param posGroups  the positional convolution's groups
  */
-public record EncoderLayout(int channels, String convNorm, boolean convBias, int layers, int dim, int heads, int ffn,
-                            boolean preNorm, int posKernel, int posGroups) {
+public record EncoderLayout(boolean waveform, int channels, String convNorm, boolean convBias, int layers, int dim,
+                            int heads, int ffn, boolean preNorm, int posKernel, int posGroups) {
     /** wav2vec 2.0's seven convolutions, the only feature encoder pretext has. */
     public static final int[] KERNELS = {10, 3, 3, 3, 3, 2, 2};
     public static final int[] STRIDES = {5, 2, 2, 2, 2, 2, 2};
@@ -33,6 +37,12 @@ public record EncoderLayout(int channels, String convNorm, boolean convBias, int
         if (!convNorm.equals("group") && !convNorm.equals("layer")) {
             throw new IllegalArgumentException("convNorm must be group or layer, got " + convNorm);
         }
+    }
+
+    /** A waveform network (the published models' kind). */
+    public EncoderLayout(int channels, String convNorm, boolean convBias, int layers, int dim, int heads, int ffn,
+                         boolean preNorm, int posKernel, int posGroups) {
+        this(true, channels, convNorm, convBias, layers, dim, heads, ffn, preNorm, posKernel, posGroups);
     }
 
     /** Whether convolution {@code i} has a norm after it. */
@@ -46,7 +56,7 @@ public record EncoderLayout(int channels, String convNorm, boolean convBias, int
      */
     public Map<String, long[]> torchaudioShapes() {
         Map<String, long[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < KERNELS.length; i++) {
+        for (int i = 0; waveform && i < KERNELS.length; i++) {
             String p = "feature_extractor.conv_layers." + i + ".";
             out.put(p + "conv.weight", new long[]{channels, i == 0 ? 1 : channels, KERNELS[i]});
             if (convBias) {
@@ -84,9 +94,28 @@ public record EncoderLayout(int channels, String convNorm, boolean convBias, int
         return out;
     }
 
-    /** The keyword arguments of {@code torchaudio.models.wav2vec2_model(...)} that build this network. */
+    /**
+     * The keyword arguments of {@code torchaudio.models.wav2vec2_model(...)} that build this network, or for a
+     * features network those of {@code torchaudio.models.wav2vec2.components._get_encoder(...)}.
+     */
     public Map<String, Object> torchaudioArguments(double dropout, double layerDrop) {
         Map<String, Object> args = new LinkedHashMap<>();
+        if (!waveform) {
+            args.put("in_features", channels);
+            args.put("embed_dim", dim);
+            args.put("dropout_input", 0.0);
+            args.put("pos_conv_kernel", posKernel);
+            args.put("pos_conv_groups", posGroups);
+            args.put("num_layers", layers);
+            args.put("num_heads", heads);
+            args.put("attention_dropout", dropout);
+            args.put("ff_interm_features", ffn);
+            args.put("ff_interm_dropout", 0.0);
+            args.put("dropout", dropout);
+            args.put("layer_norm_first", preNorm);
+            args.put("layer_drop", layerDrop);
+            return args;
+        }
         args.put("extractor_mode", convNorm.equals("group") ? "group_norm" : "layer_norm");
         List<List<Integer>> conv = new ArrayList<>();
         for (int i = 0; i < KERNELS.length; i++) {

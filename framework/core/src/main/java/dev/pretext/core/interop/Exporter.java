@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.pretext.api.RunContext;
 import dev.pretext.core.UserError;
+import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
@@ -31,6 +32,10 @@ import java.util.Map;
 public final class Exporter {
     public static final String TORCHAUDIO_WEIGHTS = "wav2vec2_model.safetensors";
     public static final String TORCHAUDIO_ARGS = "wav2vec2_model.json";
+    /** A features network: torchaudio's encoder alone. */
+    public static final String TORCHAUDIO_ENCODER_WEIGHTS = "wav2vec2_encoder.safetensors";
+    public static final String TORCHAUDIO_ENCODER_ARGS = "wav2vec2_encoder.json";
+    public static final String FEATURE_STATS = "feature_stats.json";
     public static final String HF_WEIGHTS = "model.safetensors";
     public static final String HF_CONFIG = "config.json";
     public static final String HEADS = "objective_heads.safetensors";
@@ -60,7 +65,7 @@ public final class Exporter {
         LoadedRecipe loaded = LoadedRecipe.load(recipeFile);
         long seed = loaded.recipe().seed();
         ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, Device.cpu()));
-        RunLayout.Found found = RunLayout.of(run, format.key);
+        RunLayout.Found found = RunLayout.of(run, format);
         EncoderLayout layout = found.layout();
         Path checkpoint = new Checkpoints(runDir.resolve("checkpoints"), 1).latest().orElseThrow(() -> new UserError(
                 runDir + " has no checkpoint to export (checkpoints/ is empty or missing); train the run first"));
@@ -97,14 +102,30 @@ public final class Exporter {
             record.put("checkpoint", checkpoint.getFileName().toString());
             record.put("parameters", layout.parameterCount());
             List<String> files = new ArrayList<>();
+            FeatureStats stats = null;
             if (format == Format.TORCHAUDIO) {
-                SafeTensors.write(tmp.resolve(TORCHAUDIO_WEIGHTS), written, meta);
-                Files.writeString(tmp.resolve(TORCHAUDIO_ARGS), Json.pretty(
+                String weightsFile = layout.waveform() ? TORCHAUDIO_WEIGHTS : TORCHAUDIO_ENCODER_WEIGHTS;
+                String argsFile = layout.waveform() ? TORCHAUDIO_ARGS : TORCHAUDIO_ENCODER_ARGS;
+                SafeTensors.write(tmp.resolve(weightsFile), written, meta);
+                Files.writeString(tmp.resolve(argsFile), Json.pretty(
                         layout.torchaudioArguments(found.dropout(), found.layerDrop())));
-                files.add(TORCHAUDIO_WEIGHTS);
-                files.add(TORCHAUDIO_ARGS);
-                record.put("load", "model = torchaudio.models.wav2vec2_model(**json.load(open('" + TORCHAUDIO_ARGS
-                        + "'))); model.load_state_dict(safetensors.torch.load_file('" + TORCHAUDIO_WEIGHTS + "'))");
+                files.add(weightsFile);
+                files.add(argsFile);
+                String builder = layout.waveform() ? "torchaudio.models.wav2vec2_model"
+                        : "torchaudio.models.wav2vec2.components._get_encoder";
+                record.put("load", "model = " + builder + "(**json.load(open('" + argsFile
+                        + "'))); model.load_state_dict(safetensors.torch.load_file('" + weightsFile + "'))");
+                if (!layout.waveform() && !loaded.recipe().featureNorm().mode().equals("none")) {
+                    Path statsFile = runDir.resolve(FEATURE_STATS);
+                    try {
+                        stats = Json.MAPPER.readValue(statsFile.toFile(), FeatureStats.class);
+                    } catch (IOException e) {
+                        throw new UserError("the run normalises its features but " + statsFile + " is missing or "
+                                + "unreadable (" + e.getMessage() + "); the export needs it beside the weights");
+                    }
+                    Files.copy(statsFile, tmp.resolve(FEATURE_STATS));
+                    files.add(FEATURE_STATS);
+                }
             } else {
                 String modelType = run.objective().plugin().type().equals("hubert") ? "hubert" : "wav2vec2";
                 SafeTensors.write(tmp.resolve(HF_WEIGHTS), written, meta);
@@ -115,7 +136,10 @@ public final class Exporter {
                 record.put("load", "model = transformers." + (modelType.equals("hubert") ? "HubertModel"
                         : "Wav2Vec2Model") + ".from_pretrained(DIR)");
             }
-            record.put("input", "16 kHz mono waveform, unnormalised (the run used feature_norm: none)");
+            record.put("input", layout.waveform() ? "16 kHz mono waveform, unnormalised (the run used feature_norm: "
+                    + "none)" : "[frames, " + layout.channels() + "] features of the run's frontend ("
+                    + run.frontend().plugin().type() + ")" + (stats == null ? "" : ", normalised per bin with "
+                    + FEATURE_STATS + ": (x - mean) / std"));
             record.put("hidden_states", "torchaudio: extract_features() gives layers 1..L; pretext's hidden state L "
                     + (layout.preNorm() ? "is after the encoder's final LayerNorm (encoder.transformer.layer_norm), "
                     + "which extract_features() leaves out and forward() applies" : "equals extract_features()'s last"));
@@ -134,7 +158,7 @@ public final class Exporter {
             }
             if (reference != null) {
                 float[] samples = Reference.readWav(reference);
-                Map<String, Tensor> ref = Reference.compute(model, run.frontend().instance(), samples, manager);
+                Map<String, Tensor> ref = Reference.compute(model, run.frontend().instance(), stats, samples, manager);
                 SafeTensors.write(tmp.resolve(REFERENCE), ref, Map.of("source", reference.getFileName().toString()));
                 files.add(REFERENCE);
             }

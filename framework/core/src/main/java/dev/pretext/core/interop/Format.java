@@ -48,7 +48,8 @@ public enum Format {
     public String name(String name, EncoderLayout layout) {
         switch (this) {
             case TORCHAUDIO:
-                return name;
+                // a features network is torchaudio's Encoder module alone: its own state dict has no "encoder."
+                return layout.waveform() ? name : name.substring("encoder.".length());
             case HUGGINGFACE:
                 if (name.startsWith("encoder.feature_projection.")) {
                     return name.substring("encoder.".length());

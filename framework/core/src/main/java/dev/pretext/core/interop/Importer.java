@@ -127,7 +127,7 @@ public final class Importer {
                 if (reference != null) {
                     float[] samples = Reference.readWav(reference);
                     SafeTensors.write(tmp.resolve(Exporter.REFERENCE), Reference.compute(model,
-                            run.frontend().instance(), samples, manager), Map.of("source",
+                            run.frontend().instance(), null, samples, manager), Map.of("source",
                             reference.getFileName().toString()));
                     record.put("reference", Exporter.REFERENCE);
                 }

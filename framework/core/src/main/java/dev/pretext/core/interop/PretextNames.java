@@ -28,7 +28,7 @@ public final class PretextNames {
     /** The one-to-one pairs: pretext name to torchaudio name (attention's q/k/v excepted). */
     static Map<String, String> pairs(EncoderLayout layout) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < EncoderLayout.KERNELS.length; i++) {
+        for (int i = 0; layout.waveform() && i < EncoderLayout.KERNELS.length; i++) {
             String ta = "feature_extractor.conv_layers." + i + ".";
             m.put("frontend conv" + i + "_weight", ta + "conv.weight");
             if (layout.convBias()) {
@@ -39,8 +39,10 @@ public final class PretextNames {
                 m.put("frontend norm" + i + "_beta", ta + "layer_norm.bias");
             }
         }
-        m.put("frontend output_norm_gamma", "encoder.feature_projection.layer_norm.weight");
-        m.put("frontend output_norm_beta", "encoder.feature_projection.layer_norm.bias");
+        // the layer norm before the projection: waveform-cnn's last step, or the encoder's projection_norm
+        String norm = layout.waveform() ? "frontend output_norm" : "encoder projection_norm";
+        m.put(norm + "_gamma", "encoder.feature_projection.layer_norm.weight");
+        m.put(norm + "_beta", "encoder.feature_projection.layer_norm.bias");
         m.put("encoder input_projection_weight", "encoder.feature_projection.projection.weight");
         m.put("encoder input_projection_bias", "encoder.feature_projection.projection.bias");
         m.put("encoder positions_direction", "encoder.transformer.pos_conv_embed.conv.weight_v");

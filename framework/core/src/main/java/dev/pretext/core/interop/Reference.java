@@ -7,6 +7,8 @@ import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.api.model.LearnedFrontend;
+import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.UserError;
 import dev.pretext.core.model.UpstreamModel;
 
@@ -25,7 +27,8 @@ import java.util.Map;
  * A network's hidden states on one recording, for checking a model outside pretext against pretext's own numbers:
  * {@code audio} is exactly the waveform the other side must be given (for waveform-cnn, the whole 20 ms frames
  * pretext reads plus the 80 zero samples it appends, so that wav2vec 2.0's stride arithmetic yields the same
- * frames), {@code hidden.0} the input to the first Transformer layer, {@code hidden.i} the output of layer i
+ * frames; else the recording), {@code features} (a features frontend such as fbank) the [frames, bins] the
+ * encoder reads, {@code hidden.0} the input to the first Transformer layer, {@code hidden.i} the output of layer i
  * (the last one after the final LayerNorm of a pre-LN encoder), each [frames, dim].
  */
 public final class Reference {
@@ -58,17 +61,29 @@ public final class Reference {
     }
 
     /** Hidden states of {@code model} (parameters loaded) on {@code samples}, and the audio as torchaudio needs it. */
-    public static Map<String, Tensor> compute(UpstreamModel model, Frontend frontend, float[] samples, NDManager parent) {
+    public static Map<String, Tensor> compute(UpstreamModel model, Frontend frontend, FeatureStats stats,
+                                              float[] samples, NDManager parent) {
         Features features = frontend.extract(new Waveform(samples, Waveform.RATE));
+        if (stats != null) {
+            features = stats.apply(features);
+        }
         if (features.frames() < 1) {
             throw new UserError("--reference: the recording is too short for one frame (" + samples.length
                     + " samples)");
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        int used = features.frames() * HOP;
-        float[] audio = new float[used + TAIL];
-        System.arraycopy(samples, 0, audio, 0, Math.min(used, samples.length));
+        float[] audio = samples.clone();
+        if (frontend instanceof LearnedFrontend) {
+            int used = features.frames() * HOP;
+            audio = new float[used + TAIL];
+            System.arraycopy(samples, 0, audio, 0, Math.min(used, samples.length));
+        }
         out.put("audio", new Tensor("audio", new long[]{audio.length}, audio));
+        if (!(frontend instanceof LearnedFrontend)) {
+            // what the encoder reads: the frontend's features, normalised as the run normalises them
+            out.put("features", new Tensor("features", new long[]{features.frames(), features.dim()},
+                    features.data().clone()));
+        }
         try (NDManager manager = parent.newSubManager()) {
             NDArray x = manager.create(features.data(), new Shape(1, features.frames(), features.dim()));
             NDArray valid = manager.ones(new Shape(1, features.frames()));

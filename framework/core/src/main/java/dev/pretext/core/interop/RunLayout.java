@@ -24,7 +24,8 @@ public final class RunLayout {
      * @param formatName for messages ("torchaudio", "huggingface")
      * @throws UserError naming what torchaudio's (and transformers') wav2vec 2.0 cannot express
      */
-    public static Found of(ComposedRun run, String formatName) {
+    public static Found of(ComposedRun run, Format format) {
+        String formatName = format.key;
         String frontendType = run.frontend().plugin().type();
         String encoderType = run.encoder().plugin().type();
         String why = formatName + " cannot hold this run's network: ";
@@ -32,21 +33,29 @@ public final class RunLayout {
             throw new UserError(why + "its encoder is '" + encoderType + "'; only pretext's transformer encoder maps "
                     + "to wav2vec 2.0's (docs/INTEROP.md)");
         }
-        if (!frontendType.equals("waveform-cnn")) {
-            String extra = run.frontend().instance() instanceof LearnedFrontend ? ""
-                    : " (torchaudio's encoder alone takes features of any width, but it layer-normalises every "
-                    + "input frame before its projection, feature_projection.layer_norm, which pretext's "
-                    + "transformer does not do: the hidden states could not be equal)";
-            throw new UserError(why + "its frontend is '" + frontendType + "'; wav2vec 2.0's models start from the "
-                    + "waveform with the convolutional feature encoder, pretext's 'waveform-cnn'" + extra);
+        Object enc = run.encoder().config();
+        boolean waveform = frontendType.equals("waveform-cnn");
+        if (!waveform && run.frontend().instance() instanceof LearnedFrontend) {
+            throw new UserError(why + "its frontend '" + frontendType + "' learns in the graph and is not wav2vec "
+                    + "2.0's convolutional feature encoder (pretext's waveform-cnn)");
         }
-        if (!run.recipe().featureNorm().mode().equals("none")) {
+        if (!waveform && !Boolean.TRUE.equals(getOr(enc, "projectionNorm"))) {
+            throw new UserError(why + "its frontend is '" + frontendType + "' and torchaudio's encoder (which takes "
+                    + "features of any width) layer-normalises every input frame before its projection "
+                    + "(feature_projection.layer_norm), which this encoder does not do: the hidden states could not "
+                    + "be equal. Train with encoder.projection_norm: true to export a features encoder");
+        }
+        if (!waveform && format != Format.TORCHAUDIO) {
+            throw new UserError(why + "its frontend is '" + frontendType + "'; transformers' Wav2Vec2Model and "
+                    + "HubertModel start from the waveform. Export --format torchaudio: its encoder alone takes "
+                    + "features (torchaudio.models.wav2vec2.components._get_encoder)");
+        }
+        if (waveform && !run.recipe().featureNorm().mode().equals("none")) {
             throw new UserError(why + "the run normalises its input (feature_norm: {mode: "
                     + run.recipe().featureNorm().mode() + "}), which for waveform-cnn scales each of the 320 sample "
                     + "positions of a frame by its own statistics before the convolutions; torchaudio's model takes "
                     + "the raw waveform. Train with feature_norm: {mode: none} to export");
         }
-        Object enc = run.encoder().config();
         Object front = run.frontend().config();
         String positions = (String) get(enc, "positions");
         if (!positions.equals("conv")) {
@@ -58,11 +67,24 @@ public final class RunLayout {
         }
         int dim = (Integer) get(enc, "dim");
         int groups = (Integer) get(enc, "posConvGroups");
-        EncoderLayout layout = new EncoderLayout((Integer) get(front, "channels"), (String) get(front, "norm"),
-                (Boolean) get(front, "convBias"), (Integer) get(enc, "layers"), dim, (Integer) get(enc, "heads"),
+        EncoderLayout layout = new EncoderLayout(waveform,
+                waveform ? (Integer) get(front, "channels") : run.model().bodyInput().dim(),
+                waveform ? (String) get(front, "norm") : "group", waveform && (Boolean) get(front, "convBias"),
+                (Integer) get(enc, "layers"), dim, (Integer) get(enc, "heads"),
                 (Integer) get(enc, "ffn"), get(enc, "norm").equals("pre"), (Integer) get(enc, "posConvKernel"),
                 groups);
         return new Found(layout, (Double) get(enc, "dropout"), (Double) get(enc, "layerDrop"));
+    }
+
+    /** A component that older plugin versions lack: null there. */
+    private static Object getOr(Object config, String component) {
+        try {
+            return config.getClass().getMethod(component).invoke(config);
+        } catch (NoSuchMethodException e) {
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Object get(Object config, String component) {
