@@ -71,6 +71,7 @@ public final class Exporter {
                 runDir + " has no checkpoint to export (checkpoints/ is empty or missing); train the run first"));
 
         Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".export-tmp");
+        Path createdParent = Files.isDirectory(tmp.getParent()) ? null : tmp.getParent();
         try (NDManager manager = NDManager.newBaseManager()) {
             UpstreamModel model = run.model();
             List<Parameter> params = model.initialize(manager, seed);
@@ -180,18 +181,10 @@ public final class Exporter {
             console.line("  objective heads: " + record.get("objective_heads"));
             return out;
         } catch (IOException e) {
-            try {
-                deleteTree(tmp);
-            } catch (IOException ignored) {
-                // the message below says what failed
-            }
+            Importer.cleanUp(tmp, createdParent);
             throw new UserError("cannot write the export to " + out + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            try {
-                deleteTree(tmp);
-            } catch (IOException ignored) {
-                // rethrown below
-            }
+            Importer.cleanUp(tmp, createdParent);
             throw e;
         }
     }

@@ -78,6 +78,7 @@ public final class Importer {
                     + ")");
         }
         Path tmp = runDir.resolveSibling("." + runDir.getFileName() + ".import-tmp");
+        Path createdParent = Files.isDirectory(runDir.getParent()) ? null : runDir.getParent();
         try {
             Exporter.deleteTree(tmp);
             Files.createDirectories(tmp);
@@ -136,10 +137,10 @@ public final class Importer {
             Files.createDirectories(runDir.getParent());
             Files.move(tmp, runDir);
         } catch (IOException e) {
-            cleanUp(tmp);
+            cleanUp(tmp, createdParent);
             throw new UserError("cannot write the run folder " + runDir + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            cleanUp(tmp);
+            cleanUp(tmp, createdParent);
             if (e instanceof UserError ue && ue.getMessage().contains(tmp.toString())) {
                 throw new UserError(ue.getMessage().replace(tmp.toString(), runDir.toString()), ue);
             }
@@ -156,9 +157,17 @@ public final class Importer {
         return runDir;
     }
 
-    private static void cleanUp(Path tmp) {
+    /** Removes the temporary folder, and the parent folder when this import created it (nothing is left). */
+    static void cleanUp(Path tmp, Path createdParent) {
         try {
             Exporter.deleteTree(tmp);
+            if (createdParent != null && Files.isDirectory(createdParent)) {
+                try (var s = Files.list(createdParent)) {
+                    if (s.findAny().isEmpty()) {
+                        Files.delete(createdParent);
+                    }
+                }
+            }
         } catch (IOException ignored) {
             // the error being thrown says what went wrong
         }
