@@ -9,7 +9,7 @@ python3-torch and python3-torchaudio (no safetensors package: the format is read
                               as audio.wav (16-bit), and its hidden states on that audio in reference.safetensors;
                               --fairseq also writes the same weights as a fairseq-style model.pt (torch.save, with
                               fairseq's names and an argparse Namespace), --hf-bin as transformers' pytorch_model.bin
-                              + config.json
+                              + config.json; --omegaconf stores the fairseq configuration as fairseq 0.10+ does
   compare A B                 per-layer relative differences of two reference files' hidden states
 
 Hidden state 0 is the input to the first Transformer layer, i (1..L) the output of layer i; for a pre-LN model
@@ -213,12 +213,23 @@ def make_random(directory, a):
     ref.update({f"hidden.{i}": h for i, h in enumerate(hidden)})
     write_safetensors(f"{directory}/reference.safetensors", ref)
     if a.fairseq:
-        ns = argparse.Namespace(encoder_attention_heads=a.heads, layer_norm_first=a.norm == "pre",
-                                encoder_layers=a.layers, encoder_embed_dim=a.dim, arch="wav2vec2")
         sd = {fairseq_name(k, a.mode): v.clone() for k, v in state.items()}
         sd["mask_emb"] = torch.zeros(a.dim).uniform_()
         sd["final_proj.weight"] = torch.randn(16, a.dim)
-        torch.save({"args": ns, "model": sd, "optimizer_history": [{"num_updates": 0}]}, f"{directory}/model.pt")
+        if a.omegaconf:
+            # fairseq 0.10+: the configuration is an omegaconf DictConfig under "cfg" (Debian's python3-omegaconf)
+            from omegaconf import OmegaConf
+            cfg = OmegaConf.create({"common": {"seed": 1, "fp16": False},
+                                    "model": {"_name": "hubert", "encoder_layers": a.layers,
+                                              "encoder_embed_dim": a.dim, "encoder_attention_heads": a.heads,
+                                              "layer_norm_first": a.norm == "pre", "conv_pos": a.pos_kernel,
+                                              "extractor_mode": "default" if a.mode == "group_norm" else "layer_norm"},
+                                    "task": {"_name": "hubert_pretraining", "labels": ["km"]}})
+            torch.save({"cfg": cfg, "model": sd, "optimizer_history": [{"num_updates": 0}]}, f"{directory}/model.pt")
+        else:
+            ns = argparse.Namespace(encoder_attention_heads=a.heads, layer_norm_first=a.norm == "pre",
+                                    encoder_layers=a.layers, encoder_embed_dim=a.dim, arch="wav2vec2")
+            torch.save({"args": ns, "model": sd, "optimizer_history": [{"num_updates": 0}]}, f"{directory}/model.pt")
     if a.hf_bin:
         sd = {"wav2vec2." + hf_name(k): v.clone() for k, v in state.items()}
         sd["wav2vec2.masked_spec_embed"] = torch.zeros(a.dim).uniform_()
@@ -268,6 +279,7 @@ def main():
     m.add_argument("--frames", type=int, default=60)
     m.add_argument("--seed", type=int, default=11)
     m.add_argument("--fairseq", action="store_true")
+    m.add_argument("--omegaconf", action="store_true", help="the fairseq .pt's configuration as omegaconf, under cfg")
     m.add_argument("--hf-bin", action="store_true")
     k = sub.add_parser("compare")
     k.add_argument("a")

@@ -160,8 +160,9 @@ class InteropTest {
         record Case(String name, List<String> options) {
         }
         for (Case c : List.of(new Case("base", List.of("--norm", "post", "--mode", "group_norm")),
+                // fairseq's configuration as an argparse Namespace (base) and as omegaconf, as fairseq 0.10+ saves it
                 new Case("large", List.of("--norm", "pre", "--mode", "layer_norm", "--conv-bias", "--layers", "2",
-                        "--dim", "40", "--heads", "5", "--pos-kernel", "7", "--pos-groups", "5")))) {
+                        "--dim", "40", "--heads", "5", "--pos-kernel", "7", "--pos-groups", "5", "--omegaconf")))) {
             Path source = data(temp.resolve("source-" + c.name()));
             List<String> args = new ArrayList<>(List.of(SCRIPT.toString(), "make-random", source.toString(),
                     "--fairseq", "--hf-bin"));

@@ -98,11 +98,11 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
 
     /** The first value under {@code key} in a depth-first walk of the configuration objects, unwrapped. */
     static Object find(Object node, String key) {
-        return find(node, key, 0);
+        return find(node, key, 0, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     }
 
-    private static Object find(Object node, String key, int depth) {
-        if (node == null || depth > 12) {
+    private static Object find(Object node, String key, int depth, java.util.Set<Object> seen) {
+        if (node == null || depth > 12 || !seen.add(node)) {
             return null;
         }
         if (node instanceof Map<?, ?> m) {
@@ -111,13 +111,13 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
             }
             // fairseq's cfg: prefer its model section
             if (m.containsKey("model")) {
-                Object found = find(m.get("model"), key, depth + 1);
+                Object found = find(m.get("model"), key, depth + 1, seen);
                 if (found != null) {
                     return found;
                 }
             }
             for (Object v : m.values()) {
-                Object found = find(v, key, depth + 1);
+                Object found = find(v, key, depth + 1, seen);
                 if (found != null) {
                     return found;
                 }
@@ -126,7 +126,7 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
         }
         if (node instanceof List<?> l) {
             for (Object v : l) {
-                Object found = find(v, key, depth + 1);
+                Object found = find(v, key, depth + 1, seen);
                 if (found != null) {
                     return found;
                 }
@@ -134,15 +134,15 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
             return null;
         }
         if (node instanceof TorchPickle.Obj o) {
-            Object found = find(o.state, key, depth + 1);
-            return found != null ? found : find(new LinkedHashMap<>(o.items), key, depth + 1);
+            Object found = find(o.state, key, depth + 1, seen);
+            return found != null ? found : find(new LinkedHashMap<>(o.items), key, depth + 1, seen);
         }
         return null;
     }
 
     private static Object unwrap(Object v) {
         for (int i = 0; i < 4 && v instanceof TorchPickle.Obj o; i++) {
-            Object val = find(o.state, "_val", 0);
+            Object val = o.state instanceof Map<?, ?> st ? st.get("_val") : null;
             if (val == null) {
                 break;
             }

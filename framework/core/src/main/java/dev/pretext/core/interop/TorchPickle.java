@@ -84,7 +84,8 @@ public final class TorchPickle {
                 bytes = in.readAllBytes();
             }
             Object top = new Machine(bytes, file).run();
-            return resolve(top, zip, archive, file, new HashMap<>(), "");
+            return resolve(top, zip, archive, file, new HashMap<>(), "",
+                    java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         } catch (ZipException e) {
             throw new UserError(file + " is not a zip archive (" + e.getMessage() + "): a torch.save file from "
                     + "PyTorch 1.6 or later is one; an older checkpoint must be saved again with a recent torch, "
@@ -114,30 +115,39 @@ public final class TorchPickle {
         return out;
     }
 
-    /** Replaces tensor references by tensors read from the zip (each storage read once). */
+    /**
+     * Replaces tensor references by tensors read from the zip (each storage read once). Containers are visited once:
+     * pickled objects may refer to each other in cycles (omegaconf's nodes point at their parents).
+     */
     private static Object resolve(Object o, ZipFile zip, String archive, Path file, Map<String, float[]> storages,
-                                  String name) throws IOException {
+                                  String name, java.util.Set<Object> seen) throws IOException {
         if (o instanceof TensorRef t) {
             return tensor(t, zip, archive, file, storages, name);
         }
+        if ((o instanceof Map<?, ?> || o instanceof List<?> || o instanceof Obj) && !seen.add(o)) {
+            return o;
+        }
+        // in place, so that shared and cyclic references stay what they were
         if (o instanceof Map<?, ?> m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(e.getKey(), resolve(e.getValue(), zip, archive, file, storages, String.valueOf(e.getKey())));
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> map = (Map<Object, Object>) m;
+            for (Map.Entry<Object, Object> e : map.entrySet()) {
+                e.setValue(resolve(e.getValue(), zip, archive, file, storages, String.valueOf(e.getKey()), seen));
             }
-            return out;
+            return o;
         }
         if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (int i = 0; i < l.size(); i++) {
-                out.add(resolve(l.get(i), zip, archive, file, storages, name + "[" + i + "]"));
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) l;
+            for (int i = 0; i < list.size(); i++) {
+                list.set(i, resolve(list.get(i), zip, archive, file, storages, name + "[" + i + "]", seen));
             }
-            return out;
+            return o;
         }
         if (o instanceof Obj obj) {
-            obj.state = resolve(obj.state, zip, archive, file, storages, name);
+            obj.state = resolve(obj.state, zip, archive, file, storages, name, seen);
             for (Map.Entry<Object, Object> e : obj.items.entrySet()) {
-                e.setValue(resolve(e.getValue(), zip, archive, file, storages, String.valueOf(e.getKey())));
+                e.setValue(resolve(e.getValue(), zip, archive, file, storages, String.valueOf(e.getKey()), seen));
             }
         }
         return o;
