@@ -191,6 +191,12 @@ public final class Importer {
             throw new UserError("--as " + fragment + " is not a recipe (a mapping of sections: name, data, probes, ...)");
         }
         ObjectNode r = (ObjectNode) tree.deepCopy();
+        for (String section : List.of("frontend", "encoder", "feature_norm")) {
+            if (r.has(section)) {
+                throw new UserError("--as " + fragment + " has a " + section + " section, but the frontend, "
+                        + "feature_norm and encoder come from the checkpoint; remove it from the fragment");
+            }
+        }
         if (!r.path("name").isTextual()) {
             throw new UserError("--as " + fragment + ": needs a name (the run folder's, unless --out)");
         }
