@@ -289,6 +289,13 @@ class InteropTest {
                         fragment.toString(), "--out", run.toString()),
                 "'encoder.transformer.layers.0.feed_forward.intermediate_dense.weight' has shape [96, 48]", run);
 
+        // a fragment that sets what the checkpoint decides
+        Path withEncoder = temp.resolve("with-encoder.yaml");
+        Files.writeString(withEncoder, "name: bad\nseed: 1\n" + DATA + "encoder: {type: transformer, preset: tiny}\n");
+        expectUserError(Cli.run(temp.resolve("cache"), "import", source.resolve("model.safetensors").toString(),
+                "--format", "torchaudio", "--as", withEncoder.toString(), "--out", run.toString()),
+                "has a encoder section", run);
+
         // an unknown format
         expectUserError(Cli.run(temp.resolve("cache"), "import", source.resolve("model.safetensors").toString(),
                 "--format", "onnx", "--as", fragment.toString(), "--out", run.toString()), "unknown format 'onnx'", run);
