@@ -103,7 +103,9 @@ class EndToEndTest {
         assertEquals(3, values.size(), printed.toString());
         assertEquals((values.get(0).asDouble() + values.get(1).asDouble() + values.get(2).asDouble()) / 3, accuracy,
                 1e-12, "the value is the mean over seeds");
-        assertEquals(3, printed.at("/overall_score_values/pretrained").size(), printed.toString());
+        // The whole merged table is printed and scored: the run seed 5 (phonemes, speakers) and seeds 1-3 (keywords).
+        assertEquals(4, printed.at("/overall_score_values/pretrained").size(), printed.toString());
+        assertTrue(printed.at("/pretrained/phonemes/value").isNumber(), "earlier cells are in the table: " + printed);
         JsonNode merged = json.readTree(run.resolve("probes.json").toFile());
         assertEquals(accuracy, merged.at("/pretrained/keywords/value").asDouble());
         assertTrue(merged.at("/random/phonemes/value").isNumber(), "earlier cells are kept: " + merged);
@@ -114,7 +116,7 @@ class EndToEndTest {
 
         Cli unknown = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "phonemez");
         assertEquals(2, unknown.exit());
-        assertTrue(unknown.err().contains("installed probe types: asr, keywords, phonemes, speakers"), unknown.err());
+        assertTrue(unknown.err().contains("installed probe types: asr, keywords, phone-frames, phonemes, speakers"), unknown.err());
         Path empty = Files.createDirectories(temp.resolve("runs/untrained/checkpoints"));
         Files.copy(run.resolve("recipe.yaml"), empty.getParent().resolve("recipe.yaml"));
         Cli untrained = Cli.run(temp.resolve("cache"), "probe", empty.getParent().toString());

@@ -38,7 +38,7 @@ class HostTest {
             Set<String> types = installed.stream().map(p -> p.kind().id() + ":" + p.type()).collect(Collectors.toSet());
             assertTrue(types.containsAll(Set.of("dataset:tts", "dataset:wavdir", "augmentation:speed",
                     "augmentation:gain", "frontend:fbank", "encoder:transformer", "objective:mam", "probe:phonemes",
-                    "probe:speakers")), types.toString());
+                    "probe:phone-frames", "probe:speakers")), types.toString());
             assertEquals(List.of(), host.registry().problems());
         }
     }

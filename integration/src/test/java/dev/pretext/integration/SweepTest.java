@@ -97,6 +97,41 @@ class SweepTest {
         assertFalse(Files.exists(temp.resolve("c/tiny/runs")), "nothing may train when one run is wrong");
     }
 
+    @Test
+    void aRunThatFailsHandsTheBaselineItWasToProbeToTheNextRun() throws Exception {
+        layout();
+        // Without global statistics the features baseline does not depend on the training data: both runs share it.
+        Path sweep = temp.resolve("sweeps/handover.yaml");
+        Files.writeString(sweep, """
+                name: handover
+                base: ../recipes/tiny.yaml
+                set:
+                  feature_norm: {mode: none}
+                  data.probe: {type: tts, minutes: 0.5, speakers: 2, seed: 2}
+                  probes: {tasks: [{type: speakers}], baselines: [features]}
+                runs:
+                  - {name: broken, data.train: {type: wavdir, root: empty}}
+                  - {name: ok}
+                """);
+        Result r = run(temp.resolve("cache"), "sweep", sweep.toString(), "--runs", "d");
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("ok takes over the features baseline from broken, which failed"), r.out);
+        Path dir = temp.resolve("d/handover");
+        assertTrue(Files.readString(dir.resolve("runs/ok/probes.json")).contains("\"features\""),
+                "the run that took the baseline over did not probe it");
+        List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        int features = Arrays.asList(csv.get(0).split(",")).indexOf("features.speakers.accuracy.mean");
+        assertTrue(features > 0, csv.get(0));
+        assertTrue(csv.get(2).startsWith("ok,finished,") && !csv.get(2).split(",")[features].isEmpty(), csv.get(2));
+
+        // Run again: the owner recorded stays, nothing trains, the failed run is not given its baseline back.
+        Result again = run(temp.resolve("cache"), "sweep", sweep.toString(), "--runs", "d");
+        assertTrue(again.out.contains("ran 0 now, kept 2"), again.out);
+        assertTrue(Files.readString(dir.resolve("baseline-owners.json")).contains("\"ok\""),
+                Files.readString(dir.resolve("baseline-owners.json")));
+        assertEquals(csv, Files.readAllLines(dir.resolve("results.csv")));
+    }
+
     /** The sweep file in sweeps/, the base recipe in recipes/ beside it, and the empty data folder. */
     private Path layout() throws IOException {
         Files.createDirectories(temp.resolve("recipes"));

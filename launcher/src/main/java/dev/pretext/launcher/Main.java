@@ -19,7 +19,7 @@ import java.nio.file.Path;
         description = "Self-supervised speech models trained on a compute budget.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, ProbeCommand.class, TargetsCommand.class,
                 BudgetCommand.class, SweepCommand.class, PlanCommand.class, CorpusCommand.class,
-                PluginsCommand.class,
+                PluginsCommand.class, ExportCommand.class, ImportCommand.class,
                 RecipeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -92,6 +92,74 @@ public final class ProbeTable {
 
     private final Map<String, Map<String, Cell>> rows = new LinkedHashMap<>();
 
+    /**
+     * The table a probes.json holds (what {@link #json()} wrote), so that cells probed later can join it and the
+     * overall score be computed over every task. Per-seed layer weights and details are not in the file: each
+     * seed gets the cell's (mean) weights and its first seed's details, which {@link #json()} writes back
+     * unchanged. A cell written before probe seeds existed counts as probed under {@code runSeed}.
+     *
+     * @throws IllegalArgumentException when a cell lacks its metric or values
+     */
+    @SuppressWarnings("unchecked")
+    public static ProbeTable read(Map<String, Object> json, long runSeed) {
+        ProbeTable table = new ProbeTable();
+        for (var row : json.entrySet()) {
+            if (row.getKey().startsWith("overall_score") || !(row.getValue() instanceof Map<?, ?> cells)) {
+                continue;
+            }
+            for (var entry : ((Map<String, Object>) cells).entrySet()) {
+                if (!(entry.getValue() instanceof Map<?, ?> raw)) {
+                    continue;
+                }
+                Map<String, Object> c = (Map<String, Object>) raw;
+                String where = row.getKey() + " / " + entry.getKey();
+                if (!(c.get("metric") instanceof String metric) || !(c.get("value") instanceof Number mean)) {
+                    throw new IllegalArgumentException(where + " has no metric or value");
+                }
+                List<Long> seeds = new ArrayList<>();
+                List<Double> values = new ArrayList<>();
+                if (c.get("seeds") instanceof List<?> sl && c.get("values") instanceof List<?> vl
+                        && sl.size() == vl.size() && !sl.isEmpty()) {
+                    sl.forEach(x -> seeds.add(((Number) x).longValue()));
+                    vl.forEach(x -> values.add(((Number) x).doubleValue()));
+                } else {
+                    seeds.add(runSeed);
+                    values.add(mean.doubleValue());
+                }
+                boolean higher = Boolean.TRUE.equals(c.get("higher_is_better"));
+                double[] weights = c.get("layer_weights") instanceof List<?> wl
+                        ? wl.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray() : null;
+                Map<String, Double> details = new LinkedHashMap<>();
+                if (c.get("details") instanceof Map<?, ?> d) {
+                    d.forEach((k, v) -> details.put(String.valueOf(k), ((Number) v).doubleValue()));
+                }
+                double seconds = c.get("seconds") instanceof Number n ? n.doubleValue() / seeds.size() : 0;
+                for (int i = 0; i < seeds.size(); i++) {
+                    table.put(row.getKey(), entry.getKey(), seeds.get(i),
+                            new ProbeResult(metric, values.get(i), higher, weights, details), seconds);
+                }
+            }
+        }
+        return table;
+    }
+
+    /** This table with {@code newer}'s cells added, each replacing this table's cell of its upstream and task. */
+    public ProbeTable with(ProbeTable newer) {
+        ProbeTable out = new ProbeTable();
+        for (var row : rows.entrySet()) {
+            for (var cell : row.getValue().entrySet()) {
+                if (newer.get(row.getKey(), cell.getKey()) == null) {
+                    out.rows.computeIfAbsent(row.getKey(), k -> new LinkedHashMap<>()).put(cell.getKey(),
+                            cell.getValue());
+                }
+            }
+        }
+        for (var row : newer.rows.entrySet()) {
+            out.rows.computeIfAbsent(row.getKey(), k -> new LinkedHashMap<>()).putAll(row.getValue());
+        }
+        return out;
+    }
+
     /** Adds a seed's result to a cell. */
     public void put(String upstream, String task, long seed, ProbeResult result, double seconds) {
         Map<String, Cell> row = rows.computeIfAbsent(upstream, k -> new LinkedHashMap<>());

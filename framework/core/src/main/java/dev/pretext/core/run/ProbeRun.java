@@ -113,8 +113,7 @@ public final class ProbeRun {
                 list.add(runner.encoderUpstream("pretrained", trained, manager));
             }
             ProbeTable table = runner.run(list, probes);
-            merge(runDir.resolve("probes.json"), table, console);
-            return table;
+            return merge(runDir.resolve("probes.json"), table, seed, console);
         }
     }
 
@@ -154,24 +153,30 @@ public final class ProbeRun {
         }
     }
 
-    /** Adds the new cells to the run's probes.json, replacing those of the same upstream and task. */
+    /**
+     * Adds the new cells to the run's probes.json, replacing those of the same upstream and task, and computes the
+     * overall score again over every task the file then holds. Returns the whole table.
+     */
     @SuppressWarnings("unchecked")
-    private static void merge(Path file, ProbeTable table, Console console) {
-        Map<String, Object> all = new LinkedHashMap<>();
+    private static ProbeTable merge(Path file, ProbeTable table, long runSeed, Console console) {
+        ProbeTable before = new ProbeTable();
         try {
             if (Files.exists(file)) {
-                all.putAll(Json.MAPPER.readValue(file.toFile(), Map.class));
+                before = ProbeTable.read(Json.MAPPER.readValue(file.toFile(), Map.class), runSeed);
             }
-        } catch (IOException e) {
-            // An unreadable probes.json is replaced.
+        } catch (IOException | RuntimeException e) {
+            // Kept aside, not overwritten: it may hold the only copy of earlier results.
+            Path aside = file.resolveSibling(file.getFileName() + ".unreadable");
+            try {
+                Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                throw new java.io.UncheckedIOException("cannot move the unreadable " + file + " aside", moveFailed);
+            }
+            console.line("note: " + file.getFileName() + " could not be read (" + e.getMessage() + "); kept as "
+                    + aside.getFileName() + ", and " + file.getFileName() + " holds only the cells probed now");
         }
-        for (Map.Entry<String, Object> row : table.json().entrySet()) {
-            Object existing = all.get(row.getKey());
-            Map<String, Object> cells = existing instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
-                    : new LinkedHashMap<>();
-            cells.putAll((Map<String, Object>) row.getValue());
-            all.put(row.getKey(), cells);
-        }
+        ProbeTable merged = before.with(table);
+        Map<String, Object> all = merged.json();
         java.util.Set<Object> seedLists = new java.util.LinkedHashSet<>();
         for (Object row : all.values()) {
             if (row instanceof Map<?, ?> cells) {
@@ -189,5 +194,6 @@ public final class ProbeRun {
                     + "only under the same seeds (probe them together with --seeds)");
         }
         Json.writeAtomically(file, Json.pretty(all));
+        return merged;
     }
 }

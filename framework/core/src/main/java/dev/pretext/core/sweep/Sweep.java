@@ -43,7 +43,8 @@ import java.util.Map;
 public final class Sweep {
     /** One run with everything decided before anything trains. */
     public record Run(SweepPlan.PlannedRun plan, String recipeText, Path recipeFile, Path runDir,
-                      List<String> baselines, Map<String, String> baselineOwners, ComposedRun composed) {
+                      List<String> baselines, Map<String, String> baselineOwners, Map<String, String> baselineKeys,
+                      ComposedRun composed) {
         public String name() {
             return plan.name();
         }
@@ -52,9 +53,14 @@ public final class Sweep {
     /** Where a run stands, read from its files. */
     public enum State { FINISHED, FAILED, INTERRUPTED, NOT_STARTED }
 
+    /** Where the owners of the shared baselines are kept, so that a later invocation keeps them. */
+    private static final String OWNERS = "baseline-owners.json";
+
     private final SweepFile file;
     private final Path dir;
-    private final List<Run> runs;
+    private List<Run> runs;
+    /** Baseline key to the run that probes it. */
+    private Map<String, String> owners;
 
     private Sweep(SweepFile file, Path dir, List<Run> runs) {
         this.file = file;
@@ -96,34 +102,87 @@ public final class Sweep {
             composed.add(run);
             resolved.add(run.resolvedRecipe());
         }
-        // Baselines that cannot differ between runs are probed once, by the first run that has them.
-        Map<String, String> owners = new LinkedHashMap<>();
-        List<Run> runs = new ArrayList<>();
+        // Baselines that cannot differ between runs are probed once, by one run (BaselineOwners says which).
+        List<Map<String, String>> keys = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            Map<String, String> k = new LinkedHashMap<>();
+            for (JsonNode b : resolved.get(i).path("probes").path("baselines")) {
+                k.put(b.asText(), b.asText() + ":" + BaselineKey.of(resolved.get(i), b.asText()));
+            }
+            keys.add(k);
+        }
+        Sweep sweep = new Sweep(file, dir, List.of());
+        sweep.runs = sweep.withOwners(planned, composed, keys, readOwners(dir));
+        return sweep;
+    }
+
+    /** The runs, with their recipes, when {@link #owners} probe the shared baselines. */
+    private List<Run> withOwners(List<SweepPlan.PlannedRun> planned, List<ComposedRun> composed,
+                                 List<Map<String, String>> keys, Map<String, String> recorded) {
+        List<String> names = planned.stream().map(SweepPlan.PlannedRun::name).toList();
+        owners = BaselineOwners.assign(names, keys.stream().map(Map::values).toList(), recorded,
+                name -> Files.isRegularFile(failedFile(name)),
+                name -> Files.isRegularFile(runDir(name).resolve("report.md")) || hasCheckpoint(runDir(name)));
+        List<Run> out = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
             SweepPlan.PlannedRun p = planned.get(i);
             ObjectNode recipe = p.recipe().deepCopy();
-            List<String> wanted = new ArrayList<>();
-            resolved.get(i).path("probes").path("baselines").forEach(b -> wanted.add(b.asText()));
             List<String> own = new ArrayList<>();
             Map<String, String> ownerOf = new LinkedHashMap<>();
-            for (String b : wanted) {
-                String key = b + ":" + BaselineKey.of(resolved.get(i), b);
-                String owner = owners.putIfAbsent(key, p.name());
-                ownerOf.put(b, owner == null ? p.name() : owner);
-                if (owner == null) {
+            keys.get(i).forEach((b, key) -> {
+                ownerOf.put(b, owners.get(key));
+                if (owners.get(key).equals(p.name())) {
                     own.add(b);
                 }
-            }
+            });
             if (!composed.get(i).probes().isEmpty()) {
                 ObjectNode probes = recipe.get("probes") instanceof ObjectNode o ? o : recipe.putObject("probes");
                 ArrayNode list = probes.putArray("baselines");
                 own.forEach(list::add);
             }
             String text = recipeText(file, p, recipe);
-            runs.add(new Run(p, text, dir.resolve("recipes").resolve(p.name() + ".yaml"),
-                    dir.resolve("runs").resolve(p.name()), List.copyOf(own), ownerOf, composed.get(i)));
+            out.add(new Run(p, text, dir.resolve("recipes").resolve(p.name() + ".yaml"), runDir(p.name()),
+                    List.copyOf(own), ownerOf, keys.get(i), composed.get(i)));
         }
-        return new Sweep(file, dir, List.copyOf(runs));
+        return List.copyOf(out);
+    }
+
+    private Path runDir(String name) {
+        return dir.resolve("runs").resolve(name);
+    }
+
+    private static Map<String, String> readOwners(Path dir) {
+        JsonNode n = SweepResults.readJson(dir.resolve(OWNERS));
+        Map<String, String> m = new LinkedHashMap<>();
+        if (n != null) {
+            n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        }
+        return m;
+    }
+
+    /**
+     * After {@code failed} failed: the baselines it was to probe for other runs go to the next run that can take
+     * them, whose recipe is written again. Runs that started keep theirs.
+     */
+    private void handOn(Run failed, Console console) {
+        if (owners.values().stream().noneMatch(failed.name()::equals)) {
+            return;
+        }
+        List<Run> before = runs;
+        runs = withOwners(before.stream().map(Run::plan).toList(), before.stream().map(Run::composed).toList(),
+                before.stream().map(Run::baselineKeys).toList(), owners);
+        for (int i = 0; i < runs.size(); i++) {
+            Run now = runs.get(i);
+            List<String> had = before.get(i).baselines();
+            List<String> taken = now.baselines().stream().filter(b -> !had.contains(b)).toList();
+            if (!taken.isEmpty()) {
+                Json.writeAtomically(now.recipeFile(), now.recipeText());
+                console.line(now.name() + " takes over the " + String.join(" and ", taken) + " baseline"
+                        + (taken.size() > 1 ? "s" : "") + " from " + failed.name() + ", which failed");
+            }
+        }
+        Json.writeAtomically(dir.resolve(OWNERS), Json.pretty(owners));
+        Json.writeAtomically(dir.resolve("plan.json"), Json.pretty(planJson()));
     }
 
     private static ComposedRun compose(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, Path dir,
@@ -207,7 +266,11 @@ public final class Sweep {
     }
 
     Path failedFile(Run run) {
-        return dir.resolve("failed").resolve(run.name() + ".txt");
+        return failedFile(run.name());
+    }
+
+    private Path failedFile(String name) {
+        return dir.resolve("failed").resolve(name + ".txt");
     }
 
     public Path log(Run run) {
@@ -230,7 +293,9 @@ public final class Sweep {
      */
     public void writeDefinition(String sweepText) {
         for (Run run : runs) {
-            if (Files.isRegularFile(run.recipeFile()) && Files.exists(run.runDir())) {
+            // A failed run, or one with neither report nor checkpoint, starts over: only these hold results.
+            State state = state(run);
+            if (Files.isRegularFile(run.recipeFile()) && (state == State.FINISHED || state == State.INTERRUPTED)) {
                 String before = read(run.recipeFile());
                 if (!before.equals(run.recipeText())) {
                     throw new UserError("sweep " + file.name() + ": run " + run.name() + " already ran with another "
@@ -245,6 +310,7 @@ public final class Sweep {
         for (Run run : runs) {
             Json.writeAtomically(run.recipeFile(), run.recipeText());
         }
+        Json.writeAtomically(dir.resolve(OWNERS), Json.pretty(owners));
         Json.writeAtomically(dir.resolve("plan.json"), Json.pretty(planJson()));
     }
 
@@ -322,6 +388,7 @@ public final class Sweep {
                     String reason = outcome.finished() ? "the run ended without a report" : outcome.reason();
                     Json.writeAtomically(failedFile(run), reason + "\n");
                     console.line(String.format(Locale.ROOT, "%s: FAILED after %.0f s: %s", at, seconds, reason));
+                    handOn(run, console);
                 }
                 afterEach.run();
             }

@@ -32,11 +32,22 @@ import java.util.Map;
  * @param layerDrop       probability in [0, 1) that a layer is skipped for a whole batch when training (default 0)
  * @param causal          each frame attends only to itself and earlier frames (autoregressive objectives such as
  *                        APC; default false); needs sinusoidal positions, since the convolution looks ahead
+ * @param projectionNorm  a LayerNorm over each input frame before the input projection, as wav2vec 2.0's feature
+ *                        projection has (default false); with features such as fbank in, it makes the encoder the
+ *                        one torchaudio's wav2vec 2.0 encoder computes, so that `pretext export` can write it
  */
 public record TransformerConfig(String preset, Integer layers, Integer dim, Integer heads, Integer ffn,
                                 Double width, Double scale, String norm, String positions,
                                 Integer posConvKernel, Integer posConvGroups, Double dropout, Double layerDrop,
-                                Boolean causal) {
+                                Boolean causal, Boolean projectionNorm) {
+
+    /** Every key but projection_norm (off), as before it existed. */
+    public TransformerConfig(String preset, Integer layers, Integer dim, Integer heads, Integer ffn, Double width,
+                             Double scale, String norm, String positions, Integer posConvKernel, Integer posConvGroups,
+                             Double dropout, Double layerDrop, Boolean causal) {
+        this(preset, layers, dim, heads, ffn, width, scale, norm, positions, posConvKernel, posConvGroups, dropout,
+                layerDrop, causal, null);
+    }
 
     /** layers, dim, heads, ffn per preset. */
     static final Map<String, int[]> PRESETS = Map.of(
@@ -103,6 +114,7 @@ public record TransformerConfig(String preset, Integer layers, Integer dim, Inte
         dropout = dropout == null ? 0.0 : dropout;
         layerDrop = layerDrop == null ? 0.0 : layerDrop;
         causal = causal == null ? Boolean.FALSE : causal;
+        projectionNorm = projectionNorm == null ? Boolean.FALSE : projectionNorm;
         requireAtLeastOne("layers", layers);
         requireAtLeastOne("dim", dim);
         requireAtLeastOne("heads", heads);

@@ -22,8 +22,9 @@ import java.util.OptionalLong;
 /**
  * A Transformer encoder over frame features.
  *
- * <p>Graph: Linear(F -> D), plus sinusoidal positions or plus {@code GELU(grouped conv)} of itself (wav2vec 2.0's
- * relative positions); post-LN then normalises this input. Per layer, pre-LN {@code x + Attn(LN(x))},
+ * <p>Graph: Linear(F -> D) (with {@code projection_norm}, after a LayerNorm over each frame's F features, as
+ * wav2vec 2.0's feature projection), plus sinusoidal positions or plus {@code GELU(grouped conv)} of itself
+ * (wav2vec 2.0's relative positions); post-LN then normalises this input. Per layer, pre-LN {@code x + Attn(LN(x))},
  * {@code x + FFN(LN(x))} and a final LayerNorm after the last layer, or post-LN {@code LN(x + Attn(x))},
  * {@code LN(x + FFN(x))} (fused QKV projection, scaled dot-product attention with padded keys masked out,
  * FFN D -> ffn -> D with GELU). Dropout (rate {@code dropout}, only when training) acts on the input to the
@@ -139,7 +140,8 @@ public final class TransformerEncoder implements Encoder {
         double scoreCount = (double) batch * config.heads() * frames * frames;
         Map<String, Double> parts = new LinkedHashMap<>();
         // projection matmul + bias
-        parts.put("encoder.input_projection", 2 * n * featureDim * d + n * d);
+        parts.put("encoder.input_projection", 2 * n * featureDim * d + n * d
+                + (config.projectionNorm() ? NORM_FLOPS_PER_ELEMENT * n * featureDim : 0));
         if (config.convPositions()) {
             // grouped conv (each output sees D/G inputs over K taps) + bias + GELU + add; the weight norm once
             double taps = (double) config.posConvKernel() * d / config.posConvGroups();
@@ -170,6 +172,7 @@ public final class TransformerEncoder implements Encoder {
         long perLayer = norm + (d * 3 * d + 3 * d) + (d * d + d) + norm + (d * f + f) + (f * d + d);
         long positions = config.convPositions()
                 ? d * (d / config.posConvGroups()) * config.posConvKernel() + config.posConvKernel() + d : 0;
-        return (featureDim * d + d) + positions + config.layers() * perLayer + norm;
+        return (featureDim * d + d) + (config.projectionNorm() ? 2L * featureDim : 0) + positions
+                + config.layers() * perLayer + norm;
     }
 }

@@ -32,6 +32,8 @@ final class TransformerStack extends AbstractBlock {
     private final LayerNorm outerNorm;
     private final SinusoidalPositions sinusoids;
     private final ConvPositions convPositions;
+    /** Over each input frame before the projection (projection_norm); null without. */
+    private final LayerNorm projectionNorm;
 
     TransformerStack(TransformerConfig config) {
         this.config = config;
@@ -45,6 +47,9 @@ final class TransformerStack extends AbstractBlock {
                 new ConvPositions(config.dim(), config.posConvKernel(), config.posConvGroups())) : null;
         sinusoids = config.convPositions() ? null : new SinusoidalPositions(config.dim());
         outerNorm = addChildBlock(config.preNorm() ? "final_norm" : "input_norm", LayerNorm.builder().axis(2).build());
+        // Last, so that the parameters of encoders without it keep their names and checkpoint order.
+        projectionNorm = config.projectionNorm()
+                ? addChildBlock("projection_norm", LayerNorm.builder().axis(2).build()) : null;
     }
 
     @Override
@@ -67,7 +72,9 @@ final class TransformerStack extends AbstractBlock {
 
         float[] runs = inputs.size() > 2 ? inputs.get(2).toFloatArray() : null;
 
-        NDArray projected = inputProjection.forward(ps, new NDList(features), training).head();
+        NDArray input = projectionNorm == null ? features
+                : projectionNorm.forward(ps, new NDList(features), training).head();
+        NDArray projected = inputProjection.forward(ps, new NDList(input), training).head();
         NDArray x;
         if (convPositions != null) {
             NDArray masked = projected.mul(validColumn);
@@ -120,5 +127,8 @@ final class TransformerStack extends AbstractBlock {
             layer.initialize(manager, dataType, hidden, keyBias);
         }
         outerNorm.initialize(manager, dataType, hidden);
+        if (projectionNorm != null) {
+            projectionNorm.initialize(manager, dataType, features);
+        }
     }
 }

@@ -36,8 +36,12 @@ class TransformerEncoderTest {
     private static final TransformerConfig POST_CONV = new TransformerConfig(null, 2, 32, 4, 64, null, null, "post",
             "conv", 6, 4, null, null, null);
 
+    /** torchaudio's features encoder: a layer norm over each input frame before the projection. */
+    private static final TransformerConfig PROJECTION_NORM = new TransformerConfig(null, 2, 32, 4, 64, null, null,
+            "pre", "conv", 6, 4, null, null, null, true);
+
     static java.util.stream.Stream<TransformerConfig> layouts() {
-        return java.util.stream.Stream.of(SMALL, POST_CONV);
+        return java.util.stream.Stream.of(SMALL, POST_CONV, PROJECTION_NORM);
     }
 
     private NDManager manager;
@@ -250,7 +254,7 @@ class TransformerEncoderTest {
         for (TransformerConfig config : new TransformerConfig[]{SMALL,
                 new TransformerConfig("tiny", null, null, null, null, null, null, null, null, null, null, null, null, null),
                 new TransformerConfig(null, 1, 12, 3, 20, null, null, null, null, null, null, null, null, null),
-                POST_CONV, new TransformerConfig("tiny", null, null, null, null, null, 2.0, null, "conv", null, null,
+                POST_CONV, PROJECTION_NORM, new TransformerConfig("tiny", null, null, null, null, null, 2.0, null, "conv", null, null,
                 null, null, null)}) {
             TransformerEncoder encoder = build(config, 5);
             long built = 0;

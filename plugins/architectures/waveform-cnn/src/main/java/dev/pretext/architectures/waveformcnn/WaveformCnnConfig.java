@@ -5,7 +5,10 @@ package dev.pretext.architectures.waveformcnn;
  * strides 5, 2, 2, 2, 2, 2, 2: 400-sample receptive field, 320-sample hop, 20 ms frames).
  *
  * @param channels      convolution channels, the width of every layer and of the output (default 512, as
- *                      wav2vec 2.0 and HuBERT; the cost grows with its square)
+ *                      wav2vec 2.0 and HuBERT; the cost grows with its square); a multiple of 16: libtorch 2.7.1's
+ *                      strided conv1d (oneDNN's AVX-512 path) returned wrong values on every channel at 24 and 40
+ *                      channels on an AMD EPYC Zen 5, where 16, 32, 48, 64 and 512 were exact, so a run's
+ *                      numbers would depend on the CPU
  * @param norm          {@code group}: a group norm (one group per channel, over time) after the first
  *                      convolution only, as the Base models; {@code layer}: a layer norm over channels after
  *                      every convolution, as the Large models (default group)
@@ -22,6 +25,11 @@ public record WaveformCnnConfig(Integer channels, String norm, Boolean convBias,
         gradientScale = gradientScale == null ? 1.0 : gradientScale;
         if (channels < 1 || channels > 4096) {
             throw new IllegalArgumentException("channels must be in [1, 4096], got " + channels);
+        }
+        if (channels % 16 != 0) {
+            throw new IllegalArgumentException("channels must be a multiple of 16, got " + channels + " (libtorch "
+                    + "2.7.1's strided convolution computes wrong values at other widths on some CPUs); use "
+                    + (channels / 16) * 16 + " or " + (channels / 16 + 1) * 16);
         }
         if (!norm.equals("group") && !norm.equals("layer")) {
             throw new IllegalArgumentException("norm must be group (Base models) or layer (Large models), got '"

@@ -188,6 +188,9 @@ class WaveformCnnFrontendTest {
         assertTrue(e.getMessage().contains("group") && e.getMessage().contains("layer"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new WaveformCnnConfig(null, null, null, 0.0));
         assertTrue(e.getMessage().contains("gradient_scale must be in (0, 1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new WaveformCnnConfig(24, null, null, null));
+        assertTrue(e.getMessage().startsWith("channels must be a multiple of 16, got 24") && e.getMessage()
+                .endsWith("use 16 or 32"), e.getMessage());
     }
 
     private static double maxAbsDiff(float[] a, float[] b) {

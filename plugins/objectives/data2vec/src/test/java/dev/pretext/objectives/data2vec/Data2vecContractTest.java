@@ -7,7 +7,7 @@ import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
 import dev.pretext.testkit.ObjectiveContract;
 
-/** The shared objective contract, with a fixed teacher (testkit's EmaTeacher is not updated here). */
+/** The shared objective contract, with a fixed teacher (the contract does not update it). */
 class Data2vecContractTest extends ObjectiveContract {
     @Override
     protected Objective newObjective(FeatureSpec spec) {

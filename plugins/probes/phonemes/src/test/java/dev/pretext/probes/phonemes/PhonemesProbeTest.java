@@ -5,6 +5,7 @@ import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.testkit.SyntheticPhoneCorpus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

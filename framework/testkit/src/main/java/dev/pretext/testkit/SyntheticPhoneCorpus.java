@@ -1,4 +1,4 @@
-package dev.pretext.probes.phonemes;
+package dev.pretext.testkit;
 
 import dev.pretext.api.data.PhoneSegment;
 import dev.pretext.api.data.Utterance;
@@ -14,10 +14,12 @@ import java.util.SplittableRandom;
 /**
  * Utterances whose representation carries the phones in exactly one layer: every phone has a random prototype
  * vector, and frame t of the informative layer is the prototype of its phone plus Gaussian noise; every other
- * layer is pure noise. Layers get very different scales and offsets, as real upstreams do.
+ * layer is pure noise. Layers get very different scales and offsets, as real upstreams do. Every utterance starts
+ * and ends with silence ({@code sil}, the common phone set's) and has two frames past its alignment's end.
  */
-final class SyntheticPhoneCorpus {
-    static final double FRAME_RATE = 100;
+public final class SyntheticPhoneCorpus {
+    public static final double FRAME_RATE = 100;
+    public static final String SILENCE = "sil";
 
     private final int layers;
     private final int dim;
@@ -26,7 +28,7 @@ final class SyntheticPhoneCorpus {
     private final float[][] prototypes;
     private final SplittableRandom random;
 
-    SyntheticPhoneCorpus(int phones, int layers, int dim, int informativeLayer, double noise, long seed) {
+    public SyntheticPhoneCorpus(int phones, int layers, int dim, int informativeLayer, double noise, long seed) {
         this.layers = layers;
         this.dim = dim;
         this.informativeLayer = informativeLayer;
@@ -41,15 +43,15 @@ final class SyntheticPhoneCorpus {
     }
 
     /** Phone 0 is silence; the others are p1, p2, ... */
-    static String name(int phone) {
-        return phone == 0 ? PhoneSequences.SILENCE : "p" + phone;
+    public static String name(int phone) {
+        return phone == 0 ? SILENCE : "p" + phone;
     }
 
     /**
      * @param shuffledLabels when true, each utterance carries the alignment of another utterance, so that
      *                       features and labels are unrelated
      */
-    ProbeInput input(int trainUtterances, int testUtterances, int phonesPerUtterance, boolean shuffledLabels,
+    public ProbeInput input(int trainUtterances, int testUtterances, int phonesPerUtterance, boolean shuffledLabels,
                      long probeSeed) {
         List<ProbeExample> train = examples("train", trainUtterances, phonesPerUtterance, shuffledLabels);
         List<ProbeExample> test = examples("test", testUtterances, phonesPerUtterance, shuffledLabels);
