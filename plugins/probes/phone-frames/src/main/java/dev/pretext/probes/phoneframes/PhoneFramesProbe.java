@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
@@ -17,7 +18,6 @@ import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
 import dev.pretext.probes.support.HeadTrainer;
-import dev.pretext.probes.support.LayerBatches;
 import dev.pretext.probes.support.LayerStandardiser;
 import dev.pretext.probes.support.WeightedLayerSum;
 import jakarta.inject.Inject;
@@ -30,7 +30,8 @@ import java.util.TreeMap;
 /**
  * Frame-wise phone classification, as TERA and Mockingjay measured their representations: a softmax-weighted sum
  * of the frozen layers (each unit standardised on the training frames) feeds a linear (or one-hidden-layer)
- * softmax head that names the phone of every frame, trained with cross-entropy and Adam on CPU. Labels come from
+ * softmax head that names the phone of every frame, trained with cross-entropy and Adam (cosine-decayed, on
+ * mini-batches of frames drawn across utterances) until it has converged, on CPU. Labels come from
  * the alignment's times (see {@link FrameLabels}); silence is neither trained on nor scored.
  *
  * <p>Why beside the CTC probe: with a linear head the loss is convex in the head's weights for a fixed mixture,
@@ -71,16 +72,15 @@ public final class PhoneFramesProbe implements Probe {
         Map<String, Integer> classes = classes(trainExamples);
         LayerStandardiser standardiser = LayerStandardiser.fit(
                 trainExamples.stream().map(ProbeExample::representation).toList());
-        float[][] train = new float[trainExamples.size()][];
-        int[] frames = new int[train.length];
-        int[][] labels = new int[train.length][];
-        long trainFrames = 0;
-        for (int i = 0; i < train.length; i++) {
+        // Frames are the examples: the head sees one frame at a time, so batches drawn across utterances give the
+        // optimiser independent frames, and all of them live in one layer-major [layers, frames, dim] array that
+        // every step gathers its batch from (no copy of whole utterances per step).
+        int[][] labels = new int[trainExamples.size()][];
+        int trainFrames = 0;
+        for (int i = 0; i < labels.length; i++) {
             LayerStack stack = trainExamples.get(i).representation();
-            train[i] = standardiser.standardise(stack);
-            frames[i] = stack.frames();
-            labels[i] = FrameLabels.of(trainExamples.get(i).utterance().phones(), frames[i], input.frameRateHz(),
-                    classes);
+            labels[i] = FrameLabels.of(trainExamples.get(i).utterance().phones(), stack.frames(),
+                    input.frameRateHz(), classes);
             for (int label : labels[i]) {
                 trainFrames += label >= 0 ? 1 : 0;
             }
@@ -89,38 +89,54 @@ public final class PhoneFramesProbe implements Probe {
             throw new IllegalArgumentException("no training frame falls on a phone: the alignments' times do not "
                     + "cover the representations (frame rate " + input.frameRateHz() + " Hz)");
         }
+        if ((long) trainFrames * layers * dim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(trainFrames + " training frames x " + layers + " layers x " + dim
+                    + " units do not fit one array; give data.probe fewer minutes");
+        }
+        float[] resident = new float[trainFrames * layers * dim];
+        int[] frameLabels = new int[trainFrames];
+        int next = 0;
+        for (int i = 0; i < labels.length; i++) {
+            LayerStack stack = trainExamples.get(i).representation();
+            for (int t = 0; t < labels[i].length; t++) {
+                if (labels[i][t] < 0) {
+                    continue;
+                }
+                for (int l = 0; l < layers; l++) {
+                    standardiser.copyFrame(stack, l, t, resident, (l * trainFrames + next) * dim);
+                }
+                frameLabels[next++] = labels[i][t];
+            }
+        }
         int classCount = classes.size();
 
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray frames = manager.create(resident, new Shape(layers, trainFrames, dim));
+            resident = null; // the Java copy is no longer needed; the array above holds the frames
             WeightedLayerSum mixture = new WeightedLayerSum(layers);
             SequentialBlock model = new SequentialBlock().add(mixture);
             if (config.hidden() > 0) {
                 model.add(Linear.builder().setUnits(config.hidden()).build()).add(Activation::relu);
             }
             model.add(Linear.builder().setUnits(classCount).build());
-            HeadTrainer.initialise(model, manager, input.seed(), new Shape(layers, 1, 1, dim));
+            HeadTrainer.initialise(model, manager, input.seed(), new Shape(layers, 1, dim));
 
-            double lastEpochLoss = HeadTrainer.train(model, manager, train.length,
-                    new HeadTrainer.Settings(config.epochs(), config.batchSize(), config.lr()), input.seed(),
+            double lastEpochLoss = HeadTrainer.train(model, manager, trainFrames,
+                    new HeadTrainer.Settings(config.epochs(), config.batchFrames(), config.lr(), true), input.seed(),
                     (parameters, step, batch) -> {
-                        NDArray x = LayerBatches.sequences(step, train, frames, batch, layers, dim);
-                        NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
-                        int maxFrames = (int) logits.getShape().get(1);
-                        float[] target = new float[batch.length * maxFrames * classCount];
-                        int labelled = 0;
+                        long[] index = new long[batch.length];
+                        float[] target = new float[batch.length * classCount];
                         for (int b = 0; b < batch.length; b++) {
-                            int[] l = labels[batch[b]];
-                            for (int t = 0; t < l.length; t++) {
-                                if (l[t] >= 0) {
-                                    target[(b * maxFrames + t) * classCount + l[t]] = 1f;
-                                    labelled++;
-                                }
-                            }
+                            index[b] = batch[b];
+                            target[b * classCount + frameLabels[batch[b]]] = 1f;
                         }
-                        NDArray oneHot = step.create(target, new Shape(batch.length, maxFrames, classCount));
-                        // Mean cross-entropy over the batch's speech frames; padding and silence weigh nothing.
-                        return logits.logSoftmax(2).mul(oneHot).sum().neg()
-                                .div(step.create((float) Math.max(1, labelled)));
+                        NDArray x = frames.get(new NDIndex(":, {}", step.create(index)));
+                        x.attach(step);
+                        NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
+                        NDArray oneHot = step.create(target, new Shape(batch.length, classCount));
+                        // Mean cross-entropy over the batch's frames.
+                        return logits.logSoftmax(1).mul(oneHot).sum().neg()
+                                .div(step.create((float) batch.length));
                     });
 
             long scored = 0;
@@ -134,8 +150,8 @@ public final class PhoneFramesProbe implements Probe {
                 long[] best;
                 try (NDManager utterance = manager.newSubManager()) {
                     NDArray x = utterance.create(standardiser.standardise(stack),
-                            new Shape(layers, 1, stack.frames(), dim));
-                    best = model.forward(parameters, new NDList(x), false).singletonOrThrow().argMax(2)
+                            new Shape(layers, stack.frames(), dim));
+                    best = model.forward(parameters, new NDList(x), false).singletonOrThrow().argMax(1)
                             .toLongArray();
                 }
                 for (int t = 0; t < truth.length; t++) {
@@ -154,7 +170,7 @@ public final class PhoneFramesProbe implements Probe {
             return new ProbeResult("accuracy", correct / (double) scored, true, mixture.weights(), Map.of(
                     "classes", (double) classCount,
                     "epochs", (double) config.epochs(),
-                    "train_utterances", (double) train.length,
+                    "train_utterances", (double) trainExamples.size(),
                     "train_frames", (double) trainFrames,
                     "test_utterances", (double) input.test().size(),
                     "test_frames", (double) scored,

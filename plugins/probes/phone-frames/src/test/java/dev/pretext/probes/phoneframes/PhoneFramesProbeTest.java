@@ -69,6 +69,22 @@ class PhoneFramesProbeTest {
     }
 
     @Test
+    void atTheDefaultsTheHeadHasConverged() {
+        // A probe that stops early ranks representations by how fast a head learns on them (1.0.0 did): twice the
+        // training must not change the answer.
+        PhoneFramesConfig defaults = PhoneFramesConfig.defaults();
+        PhoneFramesConfig twice = new PhoneFramesConfig(2 * defaults.epochs(), null, null, null);
+        // Noisy enough (4 prototypes' scale) that the head needs many passes to reach its optimum.
+        ProbeInput hard = new SyntheticPhoneCorpus(12, 4, 24, INFORMATIVE_LAYER, 4.0, 7).input(60, 20, 30, false, 2);
+        double atDefaults = new PhoneFramesProbe(defaults).run(hard).value();
+        double atTwice = new PhoneFramesProbe(twice).run(hard).value();
+        // Chance is 1/12; an untrained head would pass the comparison below by being equally lost at both lengths.
+        assertTrue(atDefaults > 0.25, "accuracy " + atDefaults);
+        assertEquals(atTwice, atDefaults, 0.01, "accuracy at " + defaults.epochs() + " and " + twice.epochs()
+                + " epochs");
+    }
+
+    @Test
     void sameSeedSameResult() {
         PhoneFramesConfig config = new PhoneFramesConfig(3, null, null, 16);
         ProbeResult first = new PhoneFramesProbe(config).run(corpus(false, 3));

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * The training loop every probe shares: mini-batches of examples in a fresh seeded order every epoch, Adam at a
- * fixed learning rate on every parameter of the head (the layer-mixture logits included). The probe says what
- * an example is by the loss it computes for a batch of example indices.
+ * fixed or cosine-decayed learning rate on every parameter of the head (the layer-mixture logits included). The
+ * probe says what an example is by the loss it computes for a batch of example indices.
  */
 public final class HeadTrainer {
     /** What a probe computes for one mini-batch. */
@@ -33,13 +33,22 @@ public final class HeadTrainer {
         NDArray loss(ParameterStore parameters, NDManager step, int[] examples);
     }
 
-    /** @param batchSize examples per optimiser step (the last batch of an epoch may be smaller) */
-    public record Settings(int epochs, int batchSize, double lr) {
+    /**
+     * @param batchSize examples per optimiser step (the last batch of an epoch may be smaller)
+     * @param cosine    decay the learning rate from {@code lr} to zero along a cosine over all steps, so that the
+     *                  head settles where a fixed rate would keep it jumping around the optimum
+     */
+    public record Settings(int epochs, int batchSize, double lr, boolean cosine) {
         public Settings {
             if (epochs < 1 || batchSize < 1 || !(lr > 0)) {
                 throw new IllegalArgumentException("epochs and batch size must be at least 1 and lr positive, got "
                         + epochs + ", " + batchSize + ", " + lr);
             }
+        }
+
+        /** A fixed learning rate. */
+        public Settings(int epochs, int batchSize, double lr) {
+            this(epochs, batchSize, lr, false);
         }
     }
 
@@ -68,7 +77,12 @@ public final class HeadTrainer {
         }
         int batchSize = Math.min(settings.batchSize(), examples);
         ParameterStore parameters = new ParameterStore(manager, false);
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.lr())).build();
+        int stepsPerEpoch = (examples + batchSize - 1) / batchSize;
+        Tracker rate = settings.cosine()
+                ? Tracker.cosine().setBaseValue((float) settings.lr()).optFinalValue(0f)
+                        .setMaxUpdates(Math.max(1, settings.epochs() * stepsPerEpoch)).build()
+                : Tracker.fixed((float) settings.lr());
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(rate).build();
         SplittableRandom random = new SplittableRandom(seed);
         int[] order = identity(examples);
         double lastEpochLoss = Double.NaN;
