@@ -59,6 +59,29 @@ class SweepTest {
         assertEquals(before, Files.getLastModifiedTime(a.resolve("runs/ok-layers1/report.md")));
         assertEquals(csv, Files.readAllLines(a.resolve("results.csv")));
 
+        // A better probe must not cost the training again: with only the probes block changed, the finished runs
+        // are probed again from their checkpoints and the earlier results are kept.
+        Path reprobed = sweep.resolveSibling("reprobe.yaml");
+        Files.writeString(reprobed, Files.readString(sweep).replace("probes: {tasks: [{type: speakers}]",
+                "probes: {tasks: [{type: speakers, epochs: 30}]"));
+        String metricsBefore = Files.readString(a.resolve("runs/ok-layers1/metrics.jsonl"));
+        Result probedAgain = run(cache, "sweep", reprobed.toString(), "--runs", "a");
+        assertTrue(probedAgain.out.contains("only the probes changed for ok-layers1, ok-layers2"), probedAgain.out);
+        assertTrue(probedAgain.out.contains("ran 2 now, kept 2"), probedAgain.out); // the failed runs are kept as failed
+        assertEquals(metricsBefore, Files.readString(a.resolve("runs/ok-layers1/metrics.jsonl")),
+                "probing again trained the run further");
+        assertTrue(Files.readString(a.resolve("logs/ok-layers1.log")).contains("probed under the new block"));
+        assertTrue(Files.readString(a.resolve("runs/ok-layers1/recipe.yaml")).contains("epochs: 30"));
+        try (var aside = Files.list(a.resolve("runs/ok-layers1/replaced"))) {
+            Path earlier = aside.findFirst().orElseThrow();
+            assertTrue(Files.isRegularFile(earlier.resolve("probes.json")), "the earlier probe results are kept");
+            assertFalse(Files.readString(earlier.resolve("recipe.yaml")).contains("epochs: 30"));
+        }
+        List<String> reprobedCsv = Files.readAllLines(a.resolve("results.csv"));
+        int lossColumn = Arrays.asList(header.split(",")).indexOf("final_loss");
+        assertEquals(csv.get(1).split(",")[lossColumn], reprobedCsv.get(1).split(",")[lossColumn]);
+        assertTrue(reprobedCsv.get(2).startsWith("ok-layers2,finished,"), reprobedCsv.get(2));
+
         Process killed = start(cache, "sweep", sweep.toString(), "--runs", "b");
         Path checkpoint = temp.resolve("b/tiny/runs/ok-layers2/checkpoints/step-00000004");
         long deadline = System.currentTimeMillis() + 300_000;
@@ -81,7 +104,8 @@ class SweepTest {
 
         Result resumed = run(cache, "sweep", sweep.toString(), "--runs", "b");
         assertTrue(resumed.out.contains("ok-layers2: resuming from its checkpoint"), resumed.out);
-        assertEquals(Files.readString(a.resolve("results.csv")), Files.readString(temp.resolve("b/tiny/results.csv")),
+        // Against the uninterrupted sweep's results before its runs were probed again above.
+        assertEquals(csv, Files.readAllLines(temp.resolve("b/tiny/results.csv")),
                 "a killed and continued sweep differs from the uninterrupted one");
     }
 

@@ -76,10 +76,14 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         String text = Files.readString(sweepFile, StandardCharsets.UTF_8);
-        sweep.writeDefinition(text);
+        List<String> reprobed = sweep.writeDefinition(text);
         Console console = Console.to(out);
         console.line(String.format(Locale.ROOT, "sweep %s: %d runs in %s", file.name(), sweep.runs().size(),
                 sweep.dir()));
+        if (!reprobed.isEmpty()) {
+            console.line("only the probes changed for " + String.join(", ", reprobed) + ": they are probed again "
+                    + "from their checkpoints, without training (earlier results kept in runs/RUN/replaced/)");
+        }
         List<String> global = new ArrayList<>(List.of("--plugins", main.pluginsDir().toString(), "--cache",
                 main.cacheDir().toString()));
         Throughput throughput = new Throughput(main.cacheDir());

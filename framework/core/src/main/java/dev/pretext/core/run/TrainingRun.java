@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One pre-training run from recipe to report: compose, write the run folder, train under the budget (or
@@ -71,7 +72,7 @@ public final class TrainingRun {
         String memory = dev.pretext.core.plan.MemoryPlan.check(run);
         // Only a recipe that composes and fits makes (or, with --force, replaces) the run folder.
         prepareFolder(runDir, options);
-        writeRecipe(run, runDir, options.resume());
+        writeRecipe(run, runDir, options.resume(), console);
         Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir());
         if (options.resume()) {
             Manifest previous = Manifest.load(runDir.resolve("manifest.json"));
@@ -136,7 +137,9 @@ public final class TrainingRun {
                 cached.put("write_failures", c.writeFailures());
                 training.put("feature_cache", cached);
             }
-            training.put("final_loss", outcome.lastLoss());
+            // A resumed run that had already spent its budget takes no step: its final loss is the last one logged.
+            training.put("final_loss", Double.isNaN(outcome.lastLoss()) && options.resume()
+                    ? lastLoggedLoss(runDir.resolve("metrics.jsonl")) : outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
             // The network's size, for sweeps and reports (the objective's heads are not part of it).
@@ -307,7 +310,7 @@ public final class TrainingRun {
         }
     }
 
-    private static void writeRecipe(ComposedRun run, Path runDir, boolean resume) {
+    private static void writeRecipe(ComposedRun run, Path runDir, boolean resume, Console console) {
         String yaml;
         try {
             yaml = ConfigBinder.YAML_WRITER.writeValueAsString(run.resolvedRecipe());
@@ -321,6 +324,17 @@ public final class TrainingRun {
                 if (!recorded.equals(yaml) && sameExceptCache(recorded, yaml)) {
                     // Only data.feature_cache changed, which changes no number, or probes.seeds now says the
                     // default: record the recipe as it is now.
+                    Json.writeAtomically(file, yaml);
+                    return;
+                }
+                if (!recorded.equals(yaml) && sameExceptProbes(recorded, yaml)) {
+                    // Probing reads the trained encoder and changes nothing in training: resume trains exactly as
+                    // recorded (a finished run takes no step) and probes under the new block.
+                    Optional<Path> aside = setProbeResultsAside(runDir);
+                    console.line("the probes block differs from the one this run was started with: training goes on "
+                            + "as recorded and the encoder is probed under the new block"
+                            + aside.map(a -> " (the earlier probe results are kept in " + runDir.relativize(a) + ")")
+                                    .orElse(""));
                     Json.writeAtomically(file, yaml);
                     return;
                 }
@@ -357,6 +371,78 @@ public final class TrainingRun {
         } catch (UserError e) {
             return false;
         }
+    }
+
+    /** The {@code loss} of the last line of a metrics log, or NaN. */
+    static double lastLoggedLoss(Path metrics) {
+        try {
+            List<String> lines = Files.readAllLines(metrics);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    JsonNode loss = ConfigBinder.MAPPER.readTree(lines.get(i)).get("loss");
+                    return loss != null && loss.isNumber() ? loss.asDouble() : Double.NaN;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no log, or a damaged last line: no loss to report
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Whether two recipes differ in nothing but their {@code probes} block (and the cache switch): a run's trained
+     * encoder is then the same, and only its probing needs doing again.
+     */
+    public static boolean sameExceptProbes(String recordedYaml, String currentYaml) {
+        try {
+            JsonNode a = LocatedYaml.read(Path.of("recipe.yaml"), recordedYaml).root();
+            JsonNode b = LocatedYaml.read(Path.of("recipe.yaml"), currentYaml).root();
+            for (JsonNode n : List.of(a, b)) {
+                if (n instanceof ObjectNode root) {
+                    root.remove("probes");
+                }
+                if (n.get("data") instanceof ObjectNode data) {
+                    data.remove(ComposedRun.CACHE_KEY);
+                }
+            }
+            return a.equals(b);
+        } catch (UserError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Moves a run's probe results ({@code probes.json}, {@code report.md}) into {@code replaced/UTC-TIME/} with a
+     * copy of the recipe they were made under, so that probing again loses nothing. Empty when there were none.
+     */
+    public static Optional<Path> setProbeResultsAside(Path runDir) {
+        List<Path> results = new ArrayList<>();
+        for (String name : List.of("probes.json", "report.md")) {
+            if (Files.isRegularFile(runDir.resolve(name))) {
+                results.add(runDir.resolve(name));
+            }
+        }
+        if (results.isEmpty()) {
+            return Optional.empty();
+        }
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        Path aside = runDir.resolve("replaced").resolve(stamp);
+        try {
+            Files.createDirectories(aside);
+            if (Files.isRegularFile(runDir.resolve("recipe.yaml"))) {
+                Files.copy(runDir.resolve("recipe.yaml"), aside.resolve("recipe.yaml"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            // report.md last: while it is still in place the run counts as finished.
+            for (Path result : results) {
+                Files.move(result, aside.resolve(result.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not set the earlier probe results of " + runDir + " aside in "
+                    + aside, e);
+        }
+        return Optional.of(aside);
     }
 
     private static String firstDifference(String a, String b) {

@@ -289,15 +289,24 @@ public final class Sweep {
 
     /**
      * Writes the sweep folder's fixed part: the sweep file and base recipe as given, and every run's recipe. A run
-     * whose recipe changed since it ran is refused, so that no result of another recipe is reported as this one's.
+     * whose recipe changed since it ran is refused, so that no result of another recipe is reported as this one's,
+     * unless only its {@code probes} block changed: its probe results are then set aside (see
+     * {@link TrainingRun#setProbeResultsAside}) and the run is resumed, which trains nothing more and probes again.
+     *
+     * @return the finished runs that will be probed again
      */
-    public void writeDefinition(String sweepText) {
+    public List<String> writeDefinition(String sweepText) {
+        List<Run> reprobe = new ArrayList<>();
         for (Run run : runs) {
             // A failed run, or one with neither report nor checkpoint, starts over: only these hold results.
             State state = state(run);
             if (Files.isRegularFile(run.recipeFile()) && (state == State.FINISHED || state == State.INTERRUPTED)) {
                 String before = read(run.recipeFile());
-                if (!before.equals(run.recipeText())) {
+                if (!before.equals(run.recipeText()) && TrainingRun.sameExceptProbes(before, run.recipeText())) {
+                    if (state == State.FINISHED) {
+                        reprobe.add(run);
+                    }
+                } else if (!before.equals(run.recipeText())) {
                     throw new UserError("sweep " + file.name() + ": run " + run.name() + " already ran with another "
                             + "recipe (" + run.recipeFile() + " differs from what " + file.source().file()
                             + " makes now); keep its results by naming the changed sweep differently, or delete "
@@ -312,6 +321,12 @@ public final class Sweep {
         }
         Json.writeAtomically(dir.resolve(OWNERS), Json.pretty(owners));
         Json.writeAtomically(dir.resolve("plan.json"), Json.pretty(planJson()));
+        // After the recipes: a sweep stopped in between finds the new recipe beside a run that is no longer
+        // finished, and resumes it.
+        for (Run run : reprobe) {
+            TrainingRun.setProbeResultsAside(run.runDir());
+        }
+        return reprobe.stream().map(Run::name).toList();
     }
 
     /** The expanded sweep: every run's overrides, labels and which run probes each baseline. */

@@ -200,6 +200,19 @@ class ComposedRunTest {
     }
 
     @Test
+    void aChangeOfTheProbesAloneLeavesTheTrainedEncoderAsItWas() {
+        String recorded = "name: r\nseed: 7\ndata:\n  feature_cache: false\nprobes:\n  tasks:\n  - type: speakers\n";
+        assertTrue(TrainingRun.sameExceptProbes(recorded, recorded.replace("speakers", "phone-frames")));
+        assertTrue(TrainingRun.sameExceptProbes(recorded, recorded.replace("probes:\n  tasks:\n  - type: speakers\n",
+                "")), "probing dropped");
+        assertTrue(TrainingRun.sameExceptProbes(recorded, recorded.replace("false", "true")));
+        assertFalse(TrainingRun.sameExceptProbes(recorded, recorded.replace("seed: 7", "seed: 8")));
+        assertFalse(TrainingRun.sameExceptProbes(recorded, recorded.replace("speakers", "phone-frames")
+                .replace("name: r", "name: s")));
+        assertFalse(TrainingRun.sameExceptProbes(recorded, "not: [valid"));
+    }
+
+    @Test
     void aRunRecordedBeforeProbeSeedsProbedUnderItsRunSeed() {
         String recorded = "name: r\nseed: 7\nprobes:\n  test_share: 0.25\n";
         assertTrue(TrainingRun.sameExceptCache(recorded, recorded + "  seeds:\n  - 7\n"));
