@@ -1,5 +1,7 @@
 package dev.pretext.core.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +50,22 @@ public final class MetricsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
+    }
+
+    /** The {@code loss} of the log's last step, or NaN when there is no log, no step or its line is damaged. */
+    public static double lastLoss(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    JsonNode loss = Json.COMPACT.readTree(lines.get(i)).get("loss");
+                    return loss != null && loss.isNumber() ? loss.asDouble() : Double.NaN;
+                }
+            }
+        } catch (IOException e) {
+            // no log, or a line cut by a crash: no loss to report
+        }
+        return Double.NaN;
     }
 
     public void write(Map<String, Object> record) {

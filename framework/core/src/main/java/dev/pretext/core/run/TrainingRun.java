@@ -139,7 +139,7 @@ public final class TrainingRun {
             }
             // A resumed run that had already spent its budget takes no step: its final loss is the last one logged.
             training.put("final_loss", Double.isNaN(outcome.lastLoss()) && options.resume()
-                    ? lastLoggedLoss(runDir.resolve("metrics.jsonl")) : outcome.lastLoss());
+                    ? MetricsLog.lastLoss(runDir.resolve("metrics.jsonl")) : outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
             // The network's size, for sweeps and reports (the objective's heads are not part of it).
@@ -356,37 +356,11 @@ public final class TrainingRun {
      * {@code probes.seeds} existed probed with the run seed alone, which is what the key now says explicitly.
      */
     static boolean sameExceptCache(String recordedYaml, String currentYaml) {
-        try {
-            JsonNode a = LocatedYaml.read(Path.of("recipe.yaml"), recordedYaml).root();
-            JsonNode b = LocatedYaml.read(Path.of("recipe.yaml"), currentYaml).root();
-            for (JsonNode n : List.of(a, b)) {
-                if (n.get("data") instanceof ObjectNode data) {
-                    data.remove(ComposedRun.CACHE_KEY);
-                }
-                if (n.get("probes") instanceof ObjectNode probes && !probes.has("seeds") && n.has("seed")) {
-                    probes.putArray("seeds").add(n.get("seed").asLong());
-                }
+        return sameWithout(recordedYaml, currentYaml, root -> {
+            if (root.get("probes") instanceof ObjectNode probes && !probes.has("seeds") && root.has("seed")) {
+                probes.putArray("seeds").add(root.get("seed").asLong());
             }
-            return a.equals(b);
-        } catch (UserError e) {
-            return false;
-        }
-    }
-
-    /** The {@code loss} of the last line of a metrics log, or NaN. */
-    static double lastLoggedLoss(Path metrics) {
-        try {
-            List<String> lines = Files.readAllLines(metrics);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    JsonNode loss = ConfigBinder.MAPPER.readTree(lines.get(i)).get("loss");
-                    return loss != null && loss.isNumber() ? loss.asDouble() : Double.NaN;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no log, or a damaged last line: no loss to report
-        }
-        return Double.NaN;
+        });
     }
 
     /**
@@ -394,15 +368,21 @@ public final class TrainingRun {
      * encoder is then the same, and only its probing needs doing again.
      */
     public static boolean sameExceptProbes(String recordedYaml, String currentYaml) {
+        return sameWithout(recordedYaml, currentYaml, root -> root.remove("probes"));
+    }
+
+    /** Both recipes parsed, {@code data.feature_cache} dropped and {@code adjust} applied to each root, then equal. */
+    private static boolean sameWithout(String recordedYaml, String currentYaml,
+                                       java.util.function.Consumer<ObjectNode> adjust) {
         try {
             JsonNode a = LocatedYaml.read(Path.of("recipe.yaml"), recordedYaml).root();
             JsonNode b = LocatedYaml.read(Path.of("recipe.yaml"), currentYaml).root();
             for (JsonNode n : List.of(a, b)) {
-                if (n instanceof ObjectNode root) {
-                    root.remove("probes");
-                }
                 if (n.get("data") instanceof ObjectNode data) {
                     data.remove(ComposedRun.CACHE_KEY);
+                }
+                if (n instanceof ObjectNode root) {
+                    adjust.accept(root);
                 }
             }
             return a.equals(b);

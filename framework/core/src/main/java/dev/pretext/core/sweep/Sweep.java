@@ -302,11 +302,14 @@ public final class Sweep {
             State state = state(run);
             if (Files.isRegularFile(run.recipeFile()) && (state == State.FINISHED || state == State.INTERRUPTED)) {
                 String before = read(run.recipeFile());
-                if (!before.equals(run.recipeText()) && TrainingRun.sameExceptProbes(before, run.recipeText())) {
+                if (before.equals(run.recipeText())) {
+                    continue;
+                }
+                if (TrainingRun.sameExceptProbes(before, run.recipeText())) {
                     if (state == State.FINISHED) {
                         reprobe.add(run);
                     }
-                } else if (!before.equals(run.recipeText())) {
+                } else {
                     throw new UserError("sweep " + file.name() + ": run " + run.name() + " already ran with another "
                             + "recipe (" + run.recipeFile() + " differs from what " + file.source().file()
                             + " makes now); keep its results by naming the changed sweep differently, or delete "

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetricsLogTest {
     @Test
@@ -27,5 +28,18 @@ class MetricsLogTest {
         assertEquals(5, lines.size());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), lines.stream()
                 .map(l -> l.replaceAll(".*\"step\":(\\d+).*", "$1")).map(Long::parseLong).toList());
+    }
+
+    @Test
+    void theLastLossIsTheLastStepsOrNaN(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        assertTrue(Double.isNaN(MetricsLog.lastLoss(file)), "no log");
+        try (MetricsLog log = MetricsLog.open(file, -1)) {
+            log.write(Map.of("step", 1, "loss", 0.75));
+            log.write(Map.of("step", 2, "loss", 0.25));
+        }
+        assertEquals(0.25, MetricsLog.lastLoss(file));
+        Files.writeString(file, "{\"step\": 3, \"lo", java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(Double.isNaN(MetricsLog.lastLoss(file)), "a line cut by a crash");
     }
 }
