@@ -114,6 +114,10 @@ final class SweepCommand implements Callable<Integer> {
             console.line("report: " + written.report() + " (" + written.plots().size() + " plots)");
         } catch (UserError e) {
             console.line("report not written: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A fault in drawing the report must not stop the runs still to come: they are what costs hours.
+            console.line("report not written, a fault in pretext's report (" + e + "); the results are kept, and "
+                    + "running the sweep again draws it (finished runs are kept)");
         }
     }
 

@@ -56,13 +56,21 @@ public record RunRow(int line, JsonNode node) {
         return o == null ? null : finite(o);
     }
 
-    /** The axes this run set, in the order the row lists them. */
+    /**
+     * The axes this run set, in the order the row lists them, then the axes that only have a label: a named
+     * entry's {@code variant} (slim-12x192, noaug), which sets several keys at once or none at all.
+     */
     public List<String> axes() {
         List<String> axes = new ArrayList<>();
-        JsonNode o = node.get("overrides");
-        if (o != null && o.isObject()) {
-            for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-                axes.add(it.next());
+        for (String field : List.of("overrides", "labels")) {
+            JsonNode o = node.get(field);
+            if (o != null && o.isObject()) {
+                for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+                    String a = it.next();
+                    if (!axes.contains(a)) {
+                        axes.add(a);
+                    }
+                }
             }
         }
         return axes;

@@ -109,7 +109,8 @@ public final class SweepResults {
     public boolean numericAxis(String axis) {
         for (RunRow r : rows) {
             JsonNode v = r.override(axis);
-            if (v != null && !v.isNumber()) {
+            // A label without a value (a named entry's variant) is a name, not a number.
+            if (v == null ? r.label(axis) != null : !v.isNumber()) {
                 return false;
             }
         }

@@ -111,6 +111,43 @@ class StudyReportTest {
         assertPng(sweep.resolve("plots").resolve("data-encoder.scale.png"));
     }
 
+    @Test
+    void aNamedEntryIsACategoryEvenWhenItSetsNothing() throws Exception {
+        // As in F2: 'aug' keeps the base recipe's augmentation (sets no key), 'noaug' sets augment: [].
+        Path dir = Files.createDirectories(tmp.resolve("named"));
+        StringBuilder lines = new StringBuilder();
+        int i = 0;
+        for (String variant : List.of("aug", "noaug")) {
+            for (double hours : new double[]{0.1, 0.5, 1.0}) {
+                double[] score = {10 + i % 3, 11 + i % 3, 12 + i % 3};
+                com.fasterxml.jackson.databind.node.ObjectNode row = SweepFixture.row(variant + "-hours" + hours,
+                        "hubert", 1, 1e13, 4e6, hours, score, new double[]{0.5, 0.5, 0.5});
+                com.fasterxml.jackson.databind.node.ObjectNode o = row.putObject("overrides");
+                o.put("data.train.hours", hours);
+                com.fasterxml.jackson.databind.node.ObjectNode l = row.putObject("labels");
+                l.put("variant", variant);
+                if (variant.equals("noaug")) {
+                    o.putArray("augment");
+                    l.put("augment", "none");
+                }
+                l.put("data.train.hours", SweepFixture.fmt(hours));
+                lines.append(dev.pretext.core.run.Json.COMPACT.writeValueAsString(row)).append('\n');
+                i++;
+            }
+        }
+        Files.writeString(dir.resolve("results.jsonl"), lines.toString());
+        SweepResults results = SweepResults.read(dir);
+        assertEquals(List.of("data.train.hours", "variant", "augment"), results.axes(), "in the order runs first use them");
+        AnalysisSpec spec = AnalysisSpec.defaults();
+        assertEquals(List.of("variant", "augment"), results.categories(spec),
+                "a variant is a name, not a number: a category by default");
+        Files.writeString(dir.resolve("sweep.yaml"), "name: named\nanalysis: {metric: score, data: data.train.hours, "
+                + "categories: [variant]}\n");
+        String md = Files.readString(StudyReport.write(dir).report());
+        assertTrue(md.contains("| aug | 3 |") && md.contains("| noaug | 3 |"), md);
+        assertPng(dir.resolve("plots").resolve("category-variant.png"));
+    }
+
     static void assertPng(Path p) throws Exception {
         assertTrue(Files.isRegularFile(p), "written: " + p);
         byte[] b = Files.readAllBytes(p);

@@ -112,6 +112,9 @@ final class Overrides {
             return safe(value.asText());
         }
         if (value.isArray()) {
+            if (value.isEmpty()) {
+                return "none"; // augment: [] is "no augmentation", and an empty label cannot be drawn or read
+            }
             List<String> parts = new ArrayList<>();
             value.forEach(v -> parts.add(label(v)));
             return String.join("+", parts);
