@@ -72,8 +72,14 @@ public final class Categories {
     /** Compares value a with value b of the axis on matched cells (see the class comment). */
     public static Pair compare(List<RunRow> finished, List<String> axes, String axis, String a, String b,
                                String metric, boolean higherIsBetter) {
-        Map<String, Measure> left = cells(finished, axes, axis, a, metric);
-        Map<String, Measure> right = cells(finished, axes, axis, b, metric);
+        List<String> others = new ArrayList<>();
+        for (String x : axes) {
+            if (!x.equals(axis) && !nestedIn(finished, x, axis)) {
+                others.add(x);
+            }
+        }
+        Map<String, Measure> left = cells(finished, others, axis, a, metric);
+        Map<String, Measure> right = cells(finished, others, axis, b, metric);
         Map<Long, List<Double>> diffs = new TreeMap<>();
         int cells = 0;
         for (var e : left.entrySet()) {
@@ -97,6 +103,24 @@ public final class Categories {
         double[] d = diffs.values().stream().mapToDouble(l -> l.stream().mapToDouble(Double::doubleValue).average()
                 .orElse(Double.NaN)).toArray();
         return new Pair(Comparison.paired(a, d, b, new double[d.length], higherIsBetter), cells);
+    }
+
+    /**
+     * Whether every run's value of {@code x} follows from its value of {@code axis}: a named variant that sets
+     * augment: [] carries its augment label along, and cells must not be split by it, or no two variants ever
+     * share a cell.
+     */
+    static boolean nestedIn(List<RunRow> runs, String x, String axis) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (RunRow r : runs) {
+            String key = String.valueOf(r.label(axis));
+            String value = String.valueOf(r.label(x));
+            String before = seen.putIfAbsent(key, value);
+            if (before != null && !before.equals(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The seeds two measures share, in a's order (the order {@link Measure#paired} uses). */

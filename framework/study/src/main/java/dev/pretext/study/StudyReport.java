@@ -101,8 +101,17 @@ public final class StudyReport {
         md.append("**The comparison rule.** ").append(Comparison.RULE).append("\n\n");
 
         runTable(md, results, spec);
-        for (int f = 0; f < families.size(); f++) {
-            family(md, results, spec, families.get(f), metric, plotDir, plots);
+        long sizes = results.finished().stream().map(r -> r.value(spec.size())).filter(java.util.Objects::nonNull)
+                .distinct().count();
+        if (sizes < 2) {
+            // A study at one model size (data size, objectives) has no profile to fit: say so once.
+            md.append("## Scaling\n\nThe finished runs have ").append(sizes == 0 ? "no" : "one").append(" value of `")
+                    .append(spec.size()).append("`: no IsoFLOP profiles, size laws or parametric fit; the ")
+                    .append("comparisons below are the study.\n\n");
+        }
+        List<ScalingAnalysis.Family> fitted = sizes < 2 ? List.of() : families;
+        for (ScalingAnalysis.Family f : fitted) {
+            family(md, results, spec, f, metric, plotDir, plots);
         }
         lossCurves(md, results, spec, plotDir, plots);
         for (String axis : categories) {
@@ -112,7 +121,7 @@ public final class StudyReport {
             dataAxis(md, results, spec, metric, plotDir, plots);
         }
         List<String> notes = new ArrayList<>();
-        for (ScalingAnalysis.Family f : families) {
+        for (ScalingAnalysis.Family f : fitted) {
             for (String n : f.notes()) {
                 notes.add((f.key().isEmpty() ? "" : f.title() + ": ") + n);
             }
@@ -570,7 +579,7 @@ public final class StudyReport {
             series.computeIfAbsent(key, k -> new TreeMap<>()).putIfAbsent(x, m);
             List<String> parts = new ArrayList<>();
             for (String a : axes) {
-                if (!a.equals(axis)) {
+                if (!a.equals(axis) && r.label(a) != null) {
                     parts.add(r.label(a));
                 }
             }

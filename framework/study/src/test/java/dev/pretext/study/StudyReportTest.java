@@ -145,6 +145,10 @@ class StudyReportTest {
                 + "categories: [variant]}\n");
         String md = Files.readString(StudyReport.write(dir).report());
         assertTrue(md.contains("| aug | 3 |") && md.contains("| noaug | 3 |"), md);
+        assertTrue(md.contains("| aug | noaug | 3 |"), "the augment label follows the variant and does not split "
+                + "the cells: " + md);
+        assertTrue(md.contains("The finished runs have one value of `parameters`"), md);
+        assertFalse(md.contains("### IsoFLOP profiles"), "no profile sections at one size");
         assertPng(dir.resolve("plots").resolve("category-variant.png"));
     }
 
