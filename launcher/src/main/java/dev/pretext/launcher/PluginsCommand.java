@@ -24,6 +24,28 @@ final class PluginsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
+    /** The registry as `plugins --json` and the server's /api/plugins show it. */
+    static Map<String, Object> describe(Host host) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (InstalledPlugin p : host.registry().plugins()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("kind", p.kind().id());
+            row.put("type", p.type());
+            row.put("version", p.version().toString());
+            row.put("bundle", p.bundle());
+            row.put("state", "active");
+            row.put("location", p.location());
+            row.put("description", p.factory().description());
+            rows.add(row);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("plugins_dir", host.pluginsDir().toString());
+        doc.put("plugins", rows);
+        doc.put("problems", host.registry().problems());
+        doc.put("log", host.log().toString());
+        return doc;
+    }
+
     @Override
     public Integer call() {
         try (Host host = main.startHost()) {
@@ -31,23 +53,7 @@ final class PluginsCommand implements Callable<Integer> {
             List<BundleProblem> problems = host.registry().problems();
             PrintWriter out = main.out();
             if (json) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (InstalledPlugin p : plugins) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("kind", p.kind().id());
-                    row.put("type", p.type());
-                    row.put("version", p.version().toString());
-                    row.put("bundle", p.bundle());
-                    row.put("state", "active");
-                    row.put("location", p.location());
-                    row.put("description", p.factory().description());
-                    rows.add(row);
-                }
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("plugins_dir", host.pluginsDir().toString());
-                doc.put("plugins", rows);
-                doc.put("problems", problems);
-                doc.put("log", host.log().toString());
+                Map<String, Object> doc = describe(host);
                 out.print(Json.pretty(doc));
             } else {
                 out.printf("%-13s %-12s %-9s %-38s %s%n", "KIND", "TYPE", "VERSION", "BUNDLE", "STATE");

@@ -256,7 +256,8 @@ public final class Sweep {
         return State.NOT_STARTED;
     }
 
-    static boolean hasCheckpoint(Path runDir) {
+    /** A run folder with a checkpoint to resume from (the server and the sweep decide alike). */
+    public static boolean hasCheckpoint(Path runDir) {
         try {
             return Files.isDirectory(runDir.resolve("checkpoints"))
                     && new Checkpoints(runDir.resolve("checkpoints"), 1).latest().isPresent();

@@ -1,0 +1,20 @@
+package dev.pretext.server;
+
+import java.util.Locale;
+
+/** Where a job is. A running job whose server died is queued again on restart and resumes from its checkpoints. */
+public enum JobState {
+    QUEUED, RUNNING, FINISHED, FAILED, CANCELLED;
+
+    public boolean ended() {
+        return this == FINISHED || this == FAILED || this == CANCELLED;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static JobState fromId(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+}
