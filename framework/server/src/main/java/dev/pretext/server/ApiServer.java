@@ -39,6 +39,8 @@ public final class ApiServer implements AutoCloseable {
     private final boolean openReads;
     private final String version;
     private final Consumer<String> log;
+    private final LiveEvents events;
+    private volatile boolean closing;
 
     public ApiServer(InetSocketAddress address, Jobs jobs, Scheduler scheduler, Inventory inventory, String version,
                      Consumer<String> log) throws IOException {
@@ -49,13 +51,16 @@ public final class ApiServer implements AutoCloseable {
         this.log = log;
         this.openReads = address.getAddress() != null && address.getAddress().isLoopbackAddress();
         this.http = HttpServer.create(address, 64);
-        this.pool = Executors.newFixedThreadPool(8, r -> {
+        this.events = new LiveEvents(() -> closing);
+        // Enough threads for the live views (each holds one while it streams) and the requests beside them.
+        this.pool = Executors.newFixedThreadPool(LiveEvents.MAX_STREAMS + 16, r -> {
             Thread t = new Thread(r, "pretext-http");
             t.setDaemon(true);
             return t;
         });
         http.setExecutor(pool);
         http.createContext("/api/", this::handle);
+        http.createContext("/", this::web);
     }
 
     public void start() {
@@ -145,6 +150,49 @@ public final class ApiServer implements AutoCloseable {
                 text(ex, String.join("\n", Scheduler.tail(f.log(), tail)) + "\n");
                 return;
             }
+            if (action.equals("files")) {
+                only(method, "GET");
+                reader(ex);
+                if (p.size() == 3) {
+                    json(ex, 200, Map.of("files", JobFiles.list(f)));
+                } else {
+                    // The raw path, so that a name with %2F cannot smuggle a separator past the checks.
+                    String raw = ex.getRequestURI().getRawPath();
+                    String rel = URLDecoder.decode(raw.substring(raw.indexOf("/files/") + 7), StandardCharsets.UTF_8);
+                    file(ex, JobFiles.resolve(f, rel));
+                }
+                return;
+            }
+            if (p.size() == 3 && action.equals("events")) {
+                only(method, "GET");
+                reader(ex);
+                JobSpec spec = f.spec();
+                Path metrics = null;
+                Path results = null;
+                if (JobSpec.RECIPE.equals(spec.kind())) {
+                    metrics = f.runDir(spec).resolve("metrics.jsonl");
+                } else {
+                    Path sweep = f.runs().resolve(spec.name());
+                    results = sweep.resolve("results.jsonl");
+                    String run = query.get("run");
+                    if (run != null) {
+                        if (!run.matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,199}")) {
+                            throw ApiError.badRequest("run '" + run + "' is not a run name of this sweep");
+                        }
+                        metrics = sweep.resolve("runs").resolve(run).resolve("metrics.jsonl");
+                    }
+                }
+                String last = Optional.ofNullable(ex.getRequestHeaders().getFirst("Last-Event-ID"))
+                        .orElse(query.getOrDefault("after", "0"));
+                long after;
+                try {
+                    after = Long.parseLong(last.strip());
+                } catch (NumberFormatException e) {
+                    throw ApiError.badRequest("Last-Event-ID / after must be a line number, not '" + last + "'");
+                }
+                events.stream(ex, f, metrics, results, after);
+                return;
+            }
             if (p.size() == 3 && List.of("cancel", "resume", "retry").contains(action)) {
                 only(method, "POST");
                 JobIndex.User user = writer(ex);
@@ -170,6 +218,55 @@ public final class ApiServer implements AutoCloseable {
         }
         throw ApiError.notFound("no such endpoint: " + method + " " + ex.getRequestURI().getPath()
                 + " (see docs/openapi.yaml)");
+    }
+
+    /** The web view: the page and its static assets, from the classpath; everything else of it is the API. */
+    private void web(HttpExchange ex) {
+        try (ex) {
+            try {
+                only(ex.getRequestMethod(), "GET");
+                String path = ex.getRequestURI().getPath();
+                String name = path.equals("/") ? "index.html" : path.startsWith("/static/") ? path.substring(8) : "";
+                if (!WEB_ASSETS.contains(name)) {
+                    throw ApiError.notFound("no page " + path + "; the web view is at /, the API under /api/");
+                }
+                byte[] bytes;
+                try (InputStream in = ApiServer.class.getResourceAsStream("web/" + name)) {
+                    if (in == null) {
+                        throw new ApiError(500, "internal", "the web asset " + name + " is missing from the build");
+                    }
+                    bytes = in.readAllBytes();
+                }
+                String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+                        : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+                ex.getResponseHeaders().set("Content-Type", type);
+                ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+                ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob:; "
+                        + "style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(bytes);
+                }
+            } catch (ApiError e) {
+                error(ex, e);
+            }
+        } catch (IOException e) {
+            // The browser went away.
+        }
+    }
+
+    private static final List<String> WEB_ASSETS = List.of("index.html", "app.js", "chart.js", "style.css");
+
+    private static void file(HttpExchange ex, Path file) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", JobFiles.contentType(file.getFileName().toString()));
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // A run's files are data: never run as a page, whatever is in them.
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; sandbox");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, Files.size(file));
+        try (OutputStream os = ex.getResponseBody()) {
+            Files.copy(file, os);
+        }
     }
 
     private static void only(String method, String allowed) {
@@ -446,6 +543,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         http.stop(1);
         pool.shutdownNow();
     }

@@ -33,7 +33,7 @@ const PretextChart = (() => {
     const ty = y => o.logY ? Math.log10(y) : y;
     const pts = series.map(s => s.points.filter(p => isFinite(p[0]) && isFinite(p[1]) && (!o.logY || p[1] > 0)));
     const all = pts.flat();
-    const left = 58, right = 12, top = 12, bottom = 38;
+    const left = 70, right = 12, top = 12, bottom = 38;
     g.fillStyle = "#555";
     if (all.length === 0) {
       g.fillText("no points yet", left + 10, top + 20);
