@@ -66,8 +66,8 @@ public final class Main implements Runnable {
                     return;
                 }
             }
-            System.err.println("pretext: the sweep that started this run is gone; stopping (the run resumes from "
-                    + "its last checkpoint when the sweep runs again)");
+            System.err.println("pretext: the sweep or server that started this run is gone; stopping (the run "
+                    + "resumes from its last checkpoint when the sweep runs again or the server restarts)");
             Runtime.getRuntime().halt(143);
         }, "pretext-follow-sweep");
         watcher.setDaemon(true);
