@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ServeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
     // tiny.yaml with more steps: long enough (seconds) that the server can be killed mid-run.
     private static final String RECIPE = """
             name: served
@@ -54,14 +50,12 @@ class ServeTest {
     Path temp;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final List<Process> servers = new ArrayList<>();
+    private final List<ServeProcess> servers = new ArrayList<>();
 
     @AfterEach
     void stopServers() throws InterruptedException {
-        for (Process p : servers) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
+        for (ServeProcess s : servers) {
+            s.close();
         }
     }
 
@@ -69,15 +63,10 @@ class ServeTest {
     void pinnedJobsSideBySideVersionsAndKillNineWithNothingLost() throws Exception {
         Path home = temp.resolve("home");
         Path cache = temp.resolve("cache");
-        Process add = start(cache, home, "add-user.txt", "serve", "--home", home.toString(), "--add-user", "ada");
-        assertTrue(add.waitFor(120, TimeUnit.SECONDS) && add.exitValue() == 0, read("add-user.txt"));
-        Matcher t = Pattern.compile("(ptx_[A-Za-z0-9_-]+)").matcher(read("add-user.txt"));
-        assertTrue(t.find(), "a token was printed: " + read("add-user.txt"));
-        String token = t.group(1);
-
-        Process server = start(cache, home, "server-1.txt", "serve", "--home", home.toString(), "--port", "0");
-        String url = awaitListening(server, "server-1.txt");
-        assertFalse(read("server-1.txt").contains(token), "the token is never logged");
+        String token = ServeProcess.addUser(cache, home, "ada", temp.resolve("add-user.txt"));
+        ServeProcess server = serve(cache, home, "server-1.txt");
+        String url = server.url();
+        assertFalse(server.log().contains(token), "the token is never logged");
 
         // Job 1 is submitted on the shipped bundles.
         JsonNode one = submit(url, token);
@@ -120,9 +109,8 @@ class ServeTest {
         while (!Files.isDirectory(firstCheckpoint) && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
         }
-        List<ProcessHandle> children = server.descendants().toList();
-        server.destroyForcibly();
-        server.waitFor(30, TimeUnit.SECONDS);
+        List<ProcessHandle> children = server.process().descendants().toList();
+        server.kill();
         assertTrue(Files.isDirectory(firstCheckpoint), "job 1 never reached its first checkpoint");
         for (ProcessHandle c : children) {
             c.onExit().get(30, TimeUnit.SECONDS);
@@ -137,8 +125,8 @@ class ServeTest {
             db.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         assertFalse(Files.exists(home.resolve("db")), "the database is gone; the job folders are the truth");
-        Process again = start(cache, home, "server-2.txt", "serve", "--home", home.toString(), "--port", "0");
-        String url2 = awaitListening(again, "server-2.txt");
+        ServeProcess again = serve(cache, home, "server-2.txt");
+        String url2 = again.url();
         JsonNode done1 = awaitEnd(url2, id1);
         JsonNode done2 = awaitEnd(url2, id2);
         assertEquals("finished", done1.get("state").asText(), done1.toString());
@@ -152,9 +140,8 @@ class ServeTest {
         assertArrayEquals(Files.readAllBytes(run2.resolve("checkpoints/step-00000300/model.ndlist")),
                 Files.readAllBytes(run1.resolve("checkpoints/step-00000300/model.ndlist")),
                 "the resumed job ends with the uninterrupted job's parameters");
-        assertTrue(read("server-2.txt").contains("job " + id1 + " (served) was running when the server stopped"),
-                "the restart says what it resumed: "
-                + read("server-2.txt"));
+        assertTrue(again.log().contains("job " + id1 + " (served) was running when the server stopped"),
+                "the restart says what it resumed: " + again.log());
     }
 
     private JsonNode submit(String url, String token) throws IOException, InterruptedException {
@@ -208,36 +195,9 @@ class ServeTest {
         return v;
     }
 
-    private String awaitListening(Process server, String log) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            Matcher m = LISTENING.matcher(read(log));
-            if (m.find()) {
-                return m.group(1);
-            }
-            assertTrue(server.isAlive(), "the server exited: " + read(log));
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server did not start listening in 2 minutes: " + read(log));
-    }
-
-    private String read(String log) throws IOException {
-        Path p = temp.resolve(log);
-        return Files.exists(p) ? Files.readString(p) : "";
-    }
-
-    private Process start(Path cache, Path home, String log, String... args) throws IOException {
-        Path dist = Dist.root();
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dpretext.dist=" + dist, "-Xmx1g",
-                "-cp", dist.resolve("lib") + File.separator + "*", "dev.pretext.launcher.Main",
-                "--cache", cache.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(temp.resolve(log).toFile());
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        Process p = pb.start();
-        servers.add(p);
-        return p;
+    private ServeProcess serve(Path cache, Path home, String log) throws Exception {
+        ServeProcess s = ServeProcess.start(cache, home, temp.resolve(log));
+        servers.add(s);
+        return s;
     }
 }

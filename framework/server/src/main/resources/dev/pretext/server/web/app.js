@@ -158,14 +158,20 @@ function probeTable(probes) {
   const rows = [];
   for (const kind of ["pretrained", "random", "features"]) {
     for (const [task, r] of Object.entries(probes[kind] || {})) {
+      const seeds = (r.seeds || []).length;
       rows.push(el("tr", {}, el("td", {}, kind), el("td", {}, task), el("td", {}, r.metric),
-          el("td", {class: "num"}, fmt(r.value)), el("td", {class: "num"}, r.std === undefined ? "" : fmt(r.std))));
+          el("td", {class: "num"}, fmt(r.value)),
+          el("td", {class: "num"}, seeds > 1 && r.std !== undefined ? "± " + fmt(r.std) : ""),
+          el("td", {class: "num"}, seeds || "")));
     }
   }
-  const t = el("table", {id: "probes"}, el("tr", {}, ["encoder", "task", "metric", "value", "std over seeds"]
-      .map(h => el("th", {}, h))), rows);
-  const score = probes.overall_score;
-  return [t, score === undefined ? "" : el("p", {}, "overall score ", el("b", {}, fmt(score)))];
+  const t = el("table", {id: "probes"}, el("tr", {}, ["encoder", "task", "metric", "value", "std over seeds",
+    "seeds"].map(h => el("th", {}, h))), rows);
+  // The overall score per encoder, over every task (docs/PROBES.md says how it is made).
+  const score = probes.overall_score || {};
+  const std = probes.overall_score_std || {};
+  const scores = Object.keys(score).map(k => `${k} ${fmt(score[k])}` + (std[k] ? ` ± ${fmt(std[k])}` : ""));
+  return [t, scores.length ? el("p", {id: "overall-score"}, "overall score: " + scores.join(", ")) : ""];
 }
 
 async function text(job, path) {
