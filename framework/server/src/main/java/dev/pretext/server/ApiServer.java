@@ -133,6 +133,35 @@ public final class ApiServer implements AutoCloseable {
             json(ex, 201, detail(jobs.folder(spec.id()).orElseThrow()));
             return;
         }
+        if (p.equals(List.of("runs"))) {
+            only(method, "GET");
+            reader(ex);
+            JobIndex.RunOrder order;
+            try {
+                order = JobIndex.RunOrder.valueOf(query.getOrDefault("sort", "score").toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("sort must be score, flops or newest");
+            }
+            int limit = intParam(query, "limit", 100, 1, 1_000);
+            int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+            Long job = null;
+            if (query.containsKey("job")) {
+                try {
+                    job = Long.parseLong(query.get("job"));
+                } catch (NumberFormatException e) {
+                    throw ApiError.badRequest("job must be a job id (a number), not '" + query.get("job") + "'");
+                }
+            }
+            jobs.indexRunningRuns();
+            JobIndex.RunPage page = jobs.index().runs(query.get("objective"), job, order, limit, offset);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("runs", page.rows());
+            body.put("total", page.total());
+            body.put("offset", offset);
+            body.put("limit", limit);
+            json(ex, 200, body);
+            return;
+        }
         if (p.size() >= 2 && p.get(0).equals("jobs")) {
             long id = id(p.get(1));
             JobFolder f = jobs.folder(id).orElseThrow(() -> ApiError.notFound("no job " + id));

@@ -49,6 +49,10 @@ public final class JobIndex implements AutoCloseable {
                         + "name VARCHAR(200) NOT NULL, user_name VARCHAR(64) NOT NULL, priority INT NOT NULL, "
                         + "state VARCHAR(16) NOT NULL, attempt INT NOT NULL, submitted TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "started TIMESTAMP WITH TIME ZONE, ended TIMESTAMP WITH TIME ZONE, reason VARCHAR(2000))");
+                s.execute("CREATE TABLE IF NOT EXISTS runs (job_id BIGINT NOT NULL, run VARCHAR(200) NOT NULL, "
+                        + "folder VARCHAR(1000) NOT NULL, objective VARCHAR(100), encoder VARCHAR(100), parameters "
+                        + "BIGINT, flops DOUBLE PRECISION, steps BIGINT, final_loss DOUBLE PRECISION, score DOUBLE "
+                        + "PRECISION, score_std DOUBLE PRECISION, PRIMARY KEY (job_id, run))");
             }
             return new JobIndex(c);
         } catch (java.io.IOException e) {
@@ -64,15 +68,18 @@ public final class JobIndex implements AutoCloseable {
         }
     }
 
-    /** Replaces the index of jobs with what the job folders say. */
+    /** Replaces the index of jobs and their runs with what the job folders say. */
     public synchronized void rebuild(List<JobFolder> folders) {
         try {
             db.setAutoCommit(false);
             try (Statement s = db.createStatement()) {
                 s.execute("DELETE FROM jobs");
+                s.execute("DELETE FROM runs");
             }
             for (JobFolder f : folders) {
-                put(f.spec(), f.status());
+                JobSpec spec = f.spec();
+                put(spec, f.status());
+                putRuns(spec.id(), RunSummary.of(f, spec));
             }
             db.commit();
         } catch (SQLException e) {
@@ -104,6 +111,93 @@ public final class JobIndex implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot index job " + spec.id() + ": " + firstLine(e), e);
         }
+    }
+
+    /** Replaces a job's runs in the index. */
+    public synchronized void putRuns(long job, List<RunSummary> runs) {
+        try (PreparedStatement del = db.prepareStatement("DELETE FROM runs WHERE job_id = ?");
+             PreparedStatement ins = db.prepareStatement("INSERT INTO runs (job_id, run, folder, objective, encoder, "
+                     + "parameters, flops, steps, final_loss, score, score_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            del.setLong(1, job);
+            del.executeUpdate();
+            for (RunSummary r : runs) {
+                ins.setLong(1, job);
+                ins.setString(2, clip(r.run(), 200));
+                ins.setString(3, clip(r.folder(), 1000));
+                ins.setString(4, r.objective() == null ? null : clip(r.objective(), 100));
+                ins.setString(5, r.encoder() == null ? null : clip(r.encoder(), 100));
+                ins.setObject(6, r.parameters());
+                ins.setObject(7, r.flops());
+                ins.setObject(8, r.steps());
+                ins.setObject(9, r.finalLoss());
+                ins.setObject(10, r.score());
+                ins.setObject(11, r.scoreStd());
+                ins.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot index the runs of job " + job + ": " + firstLine(e), e);
+        }
+    }
+
+    /** How runs are listed: best score first, most compute first, or newest job first. */
+    public enum RunOrder {
+        SCORE("score DESC NULLS LAST, job_id DESC, run"), FLOPS("flops DESC NULLS LAST, job_id DESC, run"),
+        NEWEST("job_id DESC, run");
+
+        private final String sql;
+
+        RunOrder(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /** One page of the run index, optionally of one objective or one job, and how many runs match. */
+    public synchronized RunPage runs(String objective, Long job, RunOrder order, int limit, int offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        if (objective != null) {
+            where.append(" AND objective = ?");
+        }
+        if (job != null) {
+            where.append(" AND job_id = ?");
+        }
+        try (PreparedStatement count = db.prepareStatement("SELECT COUNT(*) FROM runs" + where);
+             PreparedStatement page = db.prepareStatement("SELECT * FROM runs" + where + " ORDER BY " + order.sql
+                     + " LIMIT ? OFFSET ?")) {
+            int i = 1;
+            for (PreparedStatement p : List.of(count, page)) {
+                i = 1;
+                if (objective != null) {
+                    p.setString(i++, objective);
+                }
+                if (job != null) {
+                    p.setLong(i++, job);
+                }
+            }
+            page.setInt(i, limit);
+            page.setInt(i + 1, offset);
+            int total;
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                total = rs.getInt(1);
+            }
+            List<RunSummary> rows = new ArrayList<>();
+            try (ResultSet rs = page.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new RunSummary(rs.getLong("job_id"), rs.getString("run"), rs.getString("folder"),
+                            rs.getString("objective"), rs.getString("encoder"), rs.getObject("parameters", Long.class),
+                            rs.getObject("flops", Double.class), rs.getObject("steps", Long.class),
+                            rs.getObject("final_loss", Double.class), rs.getObject("score", Double.class),
+                            rs.getObject("score_std", Double.class)));
+                }
+            }
+            return new RunPage(rows, total, offset, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list runs: " + firstLine(e), e);
+        }
+    }
+
+    /** One page of the run index. */
+    public record RunPage(List<RunSummary> rows, int total, int offset, int limit) {
     }
 
     /** One page of a job listing, and how many jobs the whole listing has. */

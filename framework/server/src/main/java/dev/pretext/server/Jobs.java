@@ -98,10 +98,20 @@ public final class Jobs {
         return f.complete() ? Optional.of(f) : Optional.empty();
     }
 
+    /** A running sweep finishes runs for hours: its runs are indexed again whenever the index is read. */
+    public void indexRunningRuns() {
+        for (JobIndex.Row r : index.jobs(JobState.RUNNING, null, 1_000, 0).rows()) {
+            folder(r.id()).ifPresent(f -> index.putRuns(r.id(), RunSummary.of(f, f.spec())));
+        }
+    }
+
     /** Changes a job's state: its folder first (the truth), then the index. */
     public void update(JobFolder folder, JobSpec spec, JobStatus status) {
         folder.write(status);
         index.put(spec, status);
+        if (status.state().ended()) {
+            index.putRuns(spec.id(), RunSummary.of(folder, spec));
+        }
     }
 
     /**

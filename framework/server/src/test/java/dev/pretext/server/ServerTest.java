@@ -243,4 +243,70 @@ class ServerTest {
             assertEquals(finished + 2, json(s.submit(token, "ok")).get("id").asLong(), "ids continue");
         }
     }
+
+    @Test
+    void runsOfEveryJobAreIndexedComparedAndServedWithTheirFilesAndEvents() throws Exception {
+        Path home = temp.resolve("home");
+        long low;
+        try (TestServer s = server(1, 1)) {
+            String ada = s.token("ada", false);
+            low = json(s.submit(ada, "scored-12")).get("id").asLong();
+            long high = json(s.submit(ada, "scored-30")).get("id").asLong();
+            long none = json(s.submit(ada, "ok")).get("id").asLong();
+            for (long id : new long[]{low, high, none}) {
+                assertEquals(JobState.FINISHED, s.awaitState(id, 30_000, JobState.FINISHED, JobState.FAILED));
+            }
+            JsonNode runs = json(s.send("GET", "/api/runs", null, null, null));
+            assertEquals(2, runs.get("total").asInt(), "a job without a trained run has no row: " + runs);
+            assertEquals(30.0, runs.get("runs").get(0).get("score").asDouble(), "best score first: " + runs);
+            assertEquals(high, runs.get("runs").get(0).get("job").asLong());
+            assertEquals("mam", runs.get("runs").get(0).get("objective").asText());
+            assertEquals(3580224, runs.get("runs").get(1).get("parameters").asLong());
+            assertEquals(0, json(s.send("GET", "/api/runs?objective=hubert", null, null, null)).get("total").asInt());
+            assertEquals(400, s.send("GET", "/api/runs?sort=luck", null, null, null).statusCode());
+
+            // The job's files: listed without checkpoints or jars, read inside the folder only.
+            JsonNode files = json(s.send("GET", "/api/jobs/" + low + "/files", null, null, null));
+            List<String> paths = new java.util.ArrayList<>();
+            files.get("files").forEach(f -> paths.add(f.get("path").asText()));
+            assertTrue(paths.contains("runs/scored-12/probes.json"), paths.toString());
+            assertFalse(paths.stream().anyMatch(p -> p.contains("checkpoints/") || p.endsWith(".jar")), paths.toString());
+            HttpResponse<String> probes = s.send("GET", "/api/jobs/" + low + "/files/runs/scored-12/probes.json",
+                    null, null, null);
+            assertEquals(200, probes.statusCode());
+            assertTrue(probes.body().contains("\"pretrained\":12"), probes.body());
+            assertEquals("sandbox", probes.headers().firstValue("Content-Security-Policy").orElse("")
+                    .replaceAll(".*; ", ""), "a run's files are never run as a page");
+            assertEquals(400, s.send("GET", "/api/jobs/" + low + "/files/runs/../../" + none + "/job.json", null,
+                    null, null).statusCode());
+            assertEquals(404, s.send("GET", "/api/jobs/" + low + "/files/runs/scored-12/checkpoints/"
+                    + "step-00000003/model.ndlist", null, null, null).statusCode());
+            assertEquals(400, s.send("GET", "/api/jobs/" + low + "/files/runs%2F..%2F..%2Fjob.json", null, null,
+                    null).statusCode(), "an escaped separator is decoded before the checks, not after");
+
+            // The live view of an ended job: its state, every logged step with its line number, the end.
+            HttpResponse<String> events = s.send("GET", "/api/jobs/" + low + "/events", null, null, null);
+            assertEquals("text/event-stream; charset=utf-8", events.headers().firstValue("Content-Type").orElse(""));
+            String body = events.body();
+            assertTrue(body.startsWith("event: status\ndata: {\"state\":\"finished\""), body);
+            for (int step = 1; step <= 3; step++) {
+                assertTrue(body.contains("id: " + step + "\nevent: metric\ndata: {\"step\":" + step + ","), body);
+            }
+            assertTrue(body.endsWith("event: end\ndata: {}\n\n"), body);
+            HttpResponse<String> after = s.send("GET", "/api/jobs/" + low + "/events?after=2", null, null, null);
+            assertFalse(after.body().contains("id: 2\n"), "a reconnecting view gets only what it has not seen");
+            assertTrue(after.body().contains("id: 3\n"), after.body());
+        }
+        // The run index is rebuilt from the folders with the rest.
+        try (Stream<Path> db = Files.walk(home.resolve("db"))) {
+            for (Path p : db.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        try (TestServer s = server(1, 1)) {
+            JsonNode runs = json(s.send("GET", "/api/runs?sort=newest", null, null, null));
+            assertEquals(2, runs.get("total").asInt(), runs.toString());
+            assertEquals(low, runs.get("runs").get(1).get("job").asLong());
+        }
+    }
 }

@@ -245,6 +245,28 @@ async function jobView(id) {
   }
   await fill();
   const add = job.kind === "recipe" ? curves(live, "Training") : null;
+  let stopRun = () => {};
+  if (job.kind === "sweep") {
+    // One run's curves at a time, picked from the sweep's runs (the running one first when there is one).
+    const pick = el("select", {id: "sweep-run"});
+    const chartBox = el("div");
+    live.append(el("h2", {}, "A run's training"), el("p", {}, "run ", pick), chartBox);
+    const watch = run => {
+      stopRun();
+      chartBox.replaceChildren();
+      if (!run) { return; }
+      const addRun = curves(chartBox, run);
+      stopRun = follow(`/api/jobs/${id}/events?run=${encodeURIComponent(run)}`, (n, d) => {
+        if (n === "metric") { addRun(d); }
+      });
+    };
+    pick.addEventListener("change", () => watch(pick.value));
+    const detail = await api("/api/jobs/" + id);
+    const rows = detail.results || [];
+    pick.replaceChildren(...rows.map(r => el("option", {value: r.run}, `${r.run} (${r.status})`)));
+    const running = rows.find(r => r.status === "running") || rows.find(r => r.status !== "pending") || rows[0];
+    if (running) { pick.value = running.run; watch(running.run); }
+  }
   stop = follow(`/api/jobs/${id}/events`, (name, data) => {
     if (name === "metric" && add) { add(data); }
     if (name === "status") {
@@ -254,7 +276,37 @@ async function jobView(id) {
     }
     if (name === "end" || name === "results") { fill(); }
   });
-  leave = () => stop();
+  leave = () => { stop(); stopRun(); };
+}
+
+// ---- runs of every job, side by side ----
+
+async function runsView(params) {
+  const sort = params.get("sort") || "score";
+  const objective = params.get("objective") || "";
+  const offset = Number(params.get("offset") || 0);
+  const limit = 100;
+  const q = `sort=${sort}&limit=${limit}&offset=${offset}` + (objective ? "&objective=" + encodeURIComponent(objective) : "");
+  let page;
+  try { page = await api("/api/runs?" + q); } catch (e) { show(el("h1", {}, "Runs"), errorBox(e)); return; }
+  const link = (s, o) => `#/runs?sort=${s}` + (o ? "&objective=" + encodeURIComponent(o) : "");
+  show(el("h1", {}, "Runs"),
+      el("p", {}, "sorted by ", ...["score", "flops", "newest"].map(s => s === sort ? el("b", {}, s + " ")
+          : el("a", {href: link(s, objective)}, s + " ")),
+          objective ? el("span", {}, " objective ", el("b", {}, objective), " ",
+              el("a", {href: link(sort, "")}, "(all)")) : ""),
+      el("table", {id: "runs"}, el("tr", {}, ["job", "run", "objective", "encoder", "parameters", "FLOPs", "steps",
+        "final loss", "score"].map(h => el("th", {}, h))),
+        page.runs.map(r => el("tr", {},
+          el("td", {}, el("a", {href: "#/jobs/" + r.job}, "#" + r.job)), el("td", {}, r.run),
+          el("td", {}, r.objective ? el("a", {href: link(sort, r.objective)}, r.objective) : ""),
+          el("td", {}, r.encoder || ""), el("td", {class: "num"}, fmt(r.parameters)),
+          el("td", {class: "num"}, fmt(r.flops)), el("td", {class: "num"}, fmt(r.steps)),
+          el("td", {class: "num"}, fmt(r.final_loss)),
+          el("td", {class: "num"}, r.score === null ? "" : fmt(r.score) + (r.score_std ? " ± " + fmt(r.score_std) : ""))))),
+      el("p", {class: "muted"}, page.total === 0 ? "No trained runs yet." :
+          `${offset + 1}-${offset + page.runs.length} of ${page.total} runs; the score is the pre-trained encoder's `
+          + "overall probe score (docs/PROBES.md)"));
 }
 
 // ---- plugins ----
@@ -307,6 +359,7 @@ async function route() {
   const m = path.match(/^\/jobs\/(\d+)$/);
   if (m) { await jobView(m[1]); }
   else if (path === "/plugins") { await pluginsView(); }
+  else if (path === "/runs") { await runsView(params); }
   else if (path === "/submit") { submitView(); }
   else { await queueView(params); }
 }
