@@ -77,8 +77,11 @@ class ServeTest {
         Path plugins = home.resolve("plugins");
         Dist.withVersion(Dist.bundle("pretext-augment-gain"), "9.9.9",
                 plugins.resolve("pretext-augment-gain-9.9.9.jar"));
+        // And a jar that is no bundle at all: listed with its cause, harming nothing.
+        Files.write(plugins.resolve("not-a-bundle.jar"), new byte[]{'P', 'K', 0, 0, 'x'});
         long deadline = System.currentTimeMillis() + 60_000;
         List<String> versions = List.of();
+        String problems = "";
         while (System.currentTimeMillis() < deadline) {
             versions = new ArrayList<>();
             for (JsonNode p : get(url + "/api/plugins", null).get("plugins")) {
@@ -86,17 +89,20 @@ class ServeTest {
                     versions.add(p.get("version").asText());
                 }
             }
-            if (versions.contains("9.9.9")) {
+            problems = get(url + "/api/plugins", null).get("problems").toString();
+            if (versions.contains("9.9.9") && problems.contains("not-a-bundle.jar")) {
                 break;
             }
             Thread.sleep(250);
         }
         assertTrue(versions.contains("9.9.9") && versions.contains(gain), "both versions side by side: " + versions);
+        assertTrue(problems.contains("not-a-bundle.jar"), "the broken jar is listed with its cause: " + problems);
 
         // Job 2, submitted after the drop, pins the new jar too; job 1's bundles are what they were.
         JsonNode two = submit(url, token);
         long id2 = two.get("id").asLong();
         assertTrue(bundleVersions(two.get("bundles"), "dev.pretext.augmentations.gain").contains("9.9.9"));
+        assertFalse(two.get("bundles").toString().contains("not-a-bundle"), "only active bundles are pinned");
         JsonNode oneNow = get(url + "/api/jobs/" + id1, null);
         assertEquals(one.get("bundles"), oneNow.get("bundles"), "a submitted job keeps the bundles it was given");
         assertFalse(bundleVersions(oneNow.get("bundles"), "dev.pretext.augmentations.gain").contains("9.9.9"));
