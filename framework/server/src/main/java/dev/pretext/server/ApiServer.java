@@ -163,38 +163,38 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         if (p.size() >= 2 && p.get(0).equals("jobs")) {
+            // The token first: without one, a missing job and an existing one must look the same.
+            JobIndex.User caller = method.equals("POST") ? writer(ex) : null;
+            if (caller == null) {
+                reader(ex);
+            }
             long id = id(p.get(1));
             JobFolder f = jobs.folder(id).orElseThrow(() -> ApiError.notFound("no job " + id));
             if (p.size() == 2) {
                 only(method, "GET");
-                reader(ex);
                 json(ex, 200, detail(f));
                 return;
             }
             String action = p.get(2);
             if (p.size() == 3 && action.equals("log")) {
                 only(method, "GET");
-                reader(ex);
                 int tail = intParam(query, "tail", 200, 1, 100_000);
                 text(ex, String.join("\n", Scheduler.tail(f.log(), tail)) + "\n");
                 return;
             }
             if (action.equals("files")) {
                 only(method, "GET");
-                reader(ex);
                 if (p.size() == 3) {
                     json(ex, 200, Map.of("files", JobFiles.list(f)));
                 } else {
-                    // The raw path, so that a name with %2F cannot smuggle a separator past the checks.
-                    String raw = ex.getRequestURI().getRawPath();
-                    String rel = URLDecoder.decode(raw.substring(raw.indexOf("/files/") + 7), StandardCharsets.UTF_8);
-                    file(ex, JobFiles.resolve(f, rel));
+                    // The decoded path's segments: an escaped separator (%2F) is a separator here too, so '..'
+                    // hidden in one is seen by the checks.
+                    file(ex, JobFiles.resolve(f, String.join("/", p.subList(3, p.size()))));
                 }
                 return;
             }
             if (p.size() == 3 && action.equals("events")) {
                 only(method, "GET");
-                reader(ex);
                 JobSpec spec = f.spec();
                 Path metrics = null;
                 Path results = null;
@@ -224,7 +224,7 @@ public final class ApiServer implements AutoCloseable {
             }
             if (p.size() == 3 && List.of("cancel", "resume", "retry").contains(action)) {
                 only(method, "POST");
-                JobIndex.User user = writer(ex);
+                JobIndex.User user = caller;
                 JobSpec spec = f.spec();
                 if (!user.admin() && !user.name().equals(spec.user())) {
                     throw new ApiError(403, "forbidden", "job " + id + " is " + spec.user() + "'s; only they or an "
@@ -359,8 +359,9 @@ public final class ApiServer implements AutoCloseable {
             }
             JsonNode main = doc.get("main");
             JsonNode prio = doc.get("priority");
-            if (prio != null && !prio.canConvertToInt()) {
-                throw ApiError.badRequest("priority must be an integer");
+            if (prio != null && !(prio.isIntegralNumber() && prio.canConvertToInt())) {
+                throw ApiError.badRequest("priority must be a whole number from -" + Submission.MAX_PRIORITY + " to "
+                        + Submission.MAX_PRIORITY);
             }
             return new Submission(files, main == null || main.isNull() ? null : main.asText(),
                     prio == null ? priority : prio.asInt());
@@ -549,6 +550,7 @@ public final class ApiServer implements AutoCloseable {
     private static void text(HttpExchange ex, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(200, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);

@@ -6,6 +6,7 @@ import dev.pretext.core.recipe.LocatedYaml;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,26 +37,26 @@ public final class PathRules {
     /** @throws ApiError 400 naming the file, key and path that leaves the allowed places */
     void check(Map<String, String> files) {
         for (Map.Entry<String, String> f : files.entrySet()) {
-            JsonNode root = LocatedYaml.read(Path.of(f.getKey()), f.getValue()).root();
-            walk(f.getKey(), "", root);
+            LocatedYaml yaml = LocatedYaml.read(Path.of(f.getKey()), f.getValue());
+            walk(yaml, f.getKey(), "", yaml.root());
         }
     }
 
-    private void walk(String file, String at, JsonNode node) {
+    private void walk(LocatedYaml yaml, String file, String at, JsonNode node) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = e.getKey();
                 String here = at.isEmpty() ? key : at + "." + key;
                 if (e.getValue().isTextual() && isPathKey(key)) {
-                    checkPath(file, here, e.getValue().asText());
+                    checkPath(file, yaml.lineOf(here), here, e.getValue().asText());
                 } else {
-                    walk(file, here, e.getValue());
+                    walk(yaml, file, here, e.getValue());
                 }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                walk(file, at + "[" + i + "]", node.get(i));
+                walk(yaml, file, at + "[" + i + "]", node.get(i));
             }
         }
     }
@@ -65,21 +66,21 @@ public final class PathRules {
                 || key.endsWith("_file");
     }
 
-    private void checkPath(String file, String key, String value) {
+    private void checkPath(String file, int line, String key, String value) {
         Path p;
         try {
             p = Path.of(value);
         } catch (InvalidPathException e) {
-            throw refuse(file, key, value, "it is not a path");
+            throw refuse(file, line, key, value, "it is not a path");
         }
         if (value.startsWith("~")) {
-            throw refuse(file, key, value, "'~' is not expanded on the server; give a path under a data root");
+            throw refuse(file, line, key, value, "'~' is not expanded on the server; give a path under a data root");
         }
         if (!p.isAbsolute()) {
             // Relative paths resolve in the job's folder; they must stay there.
             Path inJob = Path.of("/job").resolve(p).normalize();
             if (!inJob.startsWith("/job")) {
-                throw refuse(file, key, value, "it leaves the job's folder");
+                throw refuse(file, line, key, value, "it leaves the job's folder");
             }
             return;
         }
@@ -89,13 +90,19 @@ public final class PathRules {
                 return;
             }
         }
-        throw refuse(file, key, value, dataRoots.isEmpty() ? "this server allows no data roots (start it with "
+        throw refuse(file, line, key, value, dataRoots.isEmpty() ? "this server allows no data roots (start it with "
                 + "--data-root DIR to allow one)" : "it is outside the server's data roots " + dataRoots);
     }
 
-    private static ApiError refuse(String file, String key, String value, String why) {
-        return new ApiError(400, "path_not_allowed", file + ": " + key + ": path '" + value + "' is not allowed: "
-                + why, List.of(Map.of("file", file, "key", key, "problem", "path '" + value + "' is not allowed: "
-                + why, "hint", "use a path relative to the job (inside it) or under a data root")));
+    private static ApiError refuse(String file, int line, String key, String value, String why) {
+        // The same problem shape as a recipe mistake: file, line, key, problem, hint.
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("file", file);
+        problem.put("line", line > 0 ? line : null);
+        problem.put("key", key);
+        problem.put("problem", "path '" + value + "' is not allowed: " + why);
+        problem.put("hint", "use a path relative to the job (inside it) or under a data root");
+        return new ApiError(400, "path_not_allowed", file + (line > 0 ? ":" + line : "") + ": " + key + ": path '"
+                + value + "' is not allowed: " + why, List.of(problem));
     }
 }

@@ -204,6 +204,16 @@ class ServerTest {
             String ada = s.token("ada", false);
             assertEquals(401, s.send("GET", "/api/jobs", null, null, null).statusCode());
             assertEquals(200, s.send("GET", "/api/jobs", ada, null, null).statusCode());
+            long id = json(s.submit(ada, "ok")).get("id").asLong();
+            // Without a token a job that exists and one that does not look the same: ids cannot be probed.
+            for (String path : List.of("/api/jobs/" + id, "/api/jobs/999", "/api/jobs/999/log")) {
+                assertEquals(401, s.send("GET", path, null, null, null).statusCode(), path);
+            }
+            assertEquals(401, s.send("POST", "/api/jobs/999/cancel", null, null, null).statusCode());
+            assertEquals(404, s.send("GET", "/api/jobs/999", ada, null, null).statusCode());
+            assertEquals(400, s.send("POST", "/api/jobs", ada, "application/json",
+                    "{\"files\": {\"r.yaml\": \"name: x\"}, \"priority\": 2.5}").statusCode(),
+                    "a fractional priority is refused, not rounded");
         }
     }
 
