@@ -36,6 +36,7 @@ public final class Jobs {
     private final BundleSource bundles;
     private final PathRules paths;
     private final AtomicLong lastId;
+    private final JarHashes hashes = new JarHashes();
 
     public Jobs(Path home, JobIndex index, Validator validator, BundleSource bundles, PathRules paths) {
         this.home = home.toAbsolutePath().normalize();
@@ -174,7 +175,7 @@ public final class Jobs {
         Files.createDirectories(bundleStore());
         List<JobSpec.PinnedBundle> pinned = new ArrayList<>();
         for (BundleSource.LiveBundle b : bundles.bundles()) {
-            String sha = sha256(b.jar());
+            String sha = hashes.of(b.jar());
             Path stored = bundleStore().resolve(sha + ".jar");
             if (!Files.exists(stored)) {
                 Path tmp = bundleStore().resolve("." + sha + ".tmp");
@@ -199,6 +200,26 @@ public final class Jobs {
             pinned.add(new JobSpec.PinnedBundle(file, b.bundle(), b.version(), sha));
         }
         return pinned;
+    }
+
+    /** Hashes of the live jars, kept while a jar's size and time are unchanged: submissions do not rehash them. */
+    private static final class JarHashes {
+        private record Seen(long size, long modified, String sha) {
+        }
+
+        private final Map<Path, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+        String of(Path jar) throws IOException {
+            long size = Files.size(jar);
+            long modified = Files.getLastModifiedTime(jar).toMillis();
+            Seen s = seen.get(jar);
+            if (s != null && s.size() == size && s.modified() == modified) {
+                return s.sha();
+            }
+            String sha = sha256(jar);
+            seen.put(jar, new Seen(size, modified, sha));
+            return sha;
+        }
     }
 
     static String sha256(Path file) throws IOException {

@@ -207,20 +207,40 @@ public final class Scheduler implements AutoCloseable {
         return last == null || last.isBlank() ? exit : last.strip() + " (" + exit + ")";
     }
 
+    /** The last lines of a file, read from its end: a log or a metrics file may be tens of megabytes. */
     static List<String> tail(Path log, int lines) throws IOException {
         if (!Files.exists(log)) {
             return List.of();
         }
-        List<String> all = new ArrayList<>();
-        try (var s = Files.lines(log, StandardCharsets.UTF_8)) {
-            s.forEach(l -> {
-                all.add(l);
-                if (all.size() > lines) {
-                    all.remove(0);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long end = raf.length();
+            long start = end;
+            int newlines = 0;
+            byte[] buf = new byte[8192];
+            // Walk back until the block holds more line ends than lines wanted (or the file's start).
+            while (start > 0 && newlines <= lines) {
+                int n = (int) Math.min(buf.length, start);
+                start -= n;
+                raf.seek(start);
+                raf.readFully(buf, 0, n);
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        newlines++;
+                    }
                 }
-            });
+            }
+            byte[] bytes = new byte[(int) (end - start)];
+            raf.seek(start);
+            raf.readFully(bytes);
+            List<String> all = new ArrayList<>(List.of(new String(bytes, StandardCharsets.UTF_8).split("\n", -1)));
+            if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
+                all.remove(all.size() - 1); // the text after the last line end
+            }
+            if (start > 0 && !all.isEmpty()) {
+                all.remove(0); // a partial first line
+            }
+            return all.size() > lines ? new ArrayList<>(all.subList(all.size() - lines, all.size())) : all;
         }
-        return all;
     }
 
     /** @return false when the job has already ended */
