@@ -136,7 +136,7 @@ public final class Bench {
     }
 
     /** A Markdown table with columns as wide as their widest cell. */
-    static void printTable(List<String> header, List<String[]> rows) {
+    public static void printTable(List<String> header, List<String[]> rows) {
         int[] width = new int[header.size()];
         for (int c = 0; c < width.length; c++) {
             width[c] = header.get(c).length();

@@ -1,6 +1,7 @@
 package dev.pretext.bench.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.bench.Bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -223,9 +224,9 @@ public final class ServeBench {
             }
         }
         System.out.println();
-        printTable(List.of("pretext serve under load", "result"), rows);
+        Bench.printTable(List.of("pretext serve under load", "result"), rows);
         System.out.println();
-        printTable(List.of("request (phase 1)", "count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"),
+        Bench.printTable(List.of("request (phase 1)", "count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"),
                 endpoints);
         System.out.printf("%n%s; %d cores, Java %s; load average before %s, after %s%n", cpu(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore,
@@ -475,36 +476,6 @@ public final class ServeBench {
         } catch (IOException e) {
             return "?";
         }
-    }
-
-    /** A Markdown table with columns as wide as their widest cell. */
-    static void printTable(List<String> header, List<String[]> rows) {
-        int[] width = new int[header.size()];
-        for (int c = 0; c < width.length; c++) {
-            width[c] = header.get(c).length();
-            for (String[] r : rows) {
-                width[c] = Math.max(width[c], r[c].length());
-            }
-        }
-        StringBuilder line = new StringBuilder("|");
-        StringBuilder rule = new StringBuilder("|");
-        for (int c = 0; c < width.length; c++) {
-            line.append(' ').append(pad(header.get(c), width[c])).append(" |");
-            rule.append("-".repeat(width[c] + 2)).append('|');
-        }
-        System.out.println(line);
-        System.out.println(rule);
-        for (String[] r : rows) {
-            line = new StringBuilder("|");
-            for (int c = 0; c < width.length; c++) {
-                line.append(' ').append(pad(r[c], width[c])).append(" |");
-            }
-            System.out.println(line);
-        }
-    }
-
-    private static String pad(String s, int width) {
-        return s + " ".repeat(width - s.length());
     }
 
     private static void deleteTree(Path dir) throws IOException {
