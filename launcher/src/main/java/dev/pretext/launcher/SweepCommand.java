@@ -186,8 +186,9 @@ final class SweepCommand implements Callable<Integer> {
             given.add("--max-jobs");
         }
         if (!slurm && !given.isEmpty()) {
-            throw new UserError(String.join(", ", given) + " only mean something with --executor slurm; add it, or "
-                    + "leave " + (given.size() > 1 ? "them" : "it") + " out to run the sweep on this machine");
+            throw new UserError(String.join(", ", given) + (given.size() > 1 ? " only mean" : " only means")
+                    + " something with --executor slurm; add it, or leave " + (given.size() > 1 ? "them" : "it")
+                    + " out to run the sweep on this machine");
         }
         if (dryRun && slurm) {
             // Nothing is submitted by a dry run; the options are still checked below when the sweep runs.

@@ -76,7 +76,7 @@ public final class SlurmExecutor implements SweepExecutor {
     record Result(int code, String out, String err) {
         String said() {
             String s = (err.isBlank() ? out : err).strip();
-            return s.isEmpty() ? "exit code " + code : s.replace('\n', ' ');
+            return s.isEmpty() ? "exit code " + code : s.replaceAll("\\s*\n\\s*", "; ");
         }
     }
 
@@ -280,8 +280,12 @@ public final class SlurmExecutor implements SweepExecutor {
         Outcome out;
         if (ev.exitCode() != null && ev.exitCode() == 0 && !state.startsWith("CANCELLED")) {
             out = Outcome.ok();
-        } else if (ev.exitCode() != null && (ev.exitCode() == STOPPED) && Sweep.hasCheckpoint(job.runDir())) {
-            out = Outcome.stopped("stopped at a checkpoint and not requeued (" + said + ")");
+        } else if (Sweep.hasCheckpoint(job.runDir()) && (state.startsWith("CANCELLED")
+                || ev.exitCode() != null && ev.exitCode() == STOPPED)) {
+            // Cancelled (scancel) or stopped at a checkpoint without being requeued: nothing went wrong with the
+            // run, and marking it failed would make --retry-failed start it over and lose its checkpoints.
+            out = Outcome.stopped((ev.exitCode() != null && ev.exitCode() == STOPPED ? "stopped at a checkpoint"
+                    : "ended by a signal") + " and not requeued (" + said + ")");
         } else {
             String text = ev.exitCode() == null ? "the job ended before its script did"
                     : lastWords(ev.exitCode(), job.log(), id);
