@@ -495,7 +495,7 @@ public final class SlurmExecutor implements SweepExecutor {
         s.append("restart=${SLURM_RESTART_COUNT:-0}\n");
         s.append("echo \"start $SLURM_JOB_ID $restart ${SLURMD_NODENAME:-?} $(date +%s)\" >> \"$events\"\n");
         s.append("echo \"pretext-slurm: job $SLURM_JOB_ID, start $((restart + 1)), on ${SLURMD_NODENAME:-?} at "
-                + "$(date -u +%FT%TZ)\"\n");
+                + "$(date -u +%FT%TZ), CPUs ${SLURM_CPUS_ON_NODE:-?}, GPUs ${CUDA_VISIBLE_DEVICES:-none}\"\n");
         s.append("if [ \"$restart\" -eq 0 ]; then\n  mode=").append(first).append('\n');
         s.append("elif compgen -G \"$run_dir/checkpoints/step-*\" > /dev/null; then\n  mode=resume\n"
                 + "else\n  mode=fresh\nfi\n");
