@@ -55,4 +55,11 @@ public final class StopRequest {
             return requested;
         }
     }
+
+    /** Forgets a request (tests; a process that was asked to stop ends). */
+    static void clear() {
+        synchronized (LOCK) {
+            requested = false;
+        }
+    }
 }
