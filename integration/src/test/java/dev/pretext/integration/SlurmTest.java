@@ -121,6 +121,47 @@ class SlurmTest {
         assertTrue(output(again).contains("ran 0 now, kept 4"), output(again));
     }
 
+    /**
+     * Unlike a local run, a job does not end with the sweep that submitted it: killed with SIGKILL and run again,
+     * the sweep follows the jobs it submitted instead of submitting them again.
+     */
+    @Test
+    void aKilledSweepLeavesItsJobsRunningAndFollowsThemWhenRunAgain() throws Exception {
+        startCluster();
+        Path sweep = layout();
+        Path cache = temp.resolve("cache");
+        String[] args = {"sweep", sweep.toString(), "--runs", "k", "--executor", "slurm", "--mem", "2G",
+                "--poll-seconds", "1"};
+        Process killed = start(cache, true, args);
+        Path dir = temp.resolve("k/grid");
+        Path checkpoint = dir.resolve("runs/layers1-seed3/checkpoints/step-00000004");
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!Files.isDirectory(checkpoint) && killed.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.isDirectory(checkpoint), output(killed));
+        killed.destroyForcibly();
+        assertTrue(killed.waitFor(60, TimeUnit.SECONDS));
+        List<String> ids = new ArrayList<>();
+        for (String run : List.of("layers1-seed3", "layers1-seed4", "layers2-seed3", "layers2-seed4")) {
+            ids.add(Files.readString(dir.resolve("slurm/" + run + ".job")).strip());
+        }
+        assertTrue(slurm("squeue", "-h", "-j", ids.get(0)).out.contains(ids.get(0)), "the job ended with the sweep");
+
+        Process again = start(cache, true, args);
+        assertTrue(again.waitFor(600, TimeUnit.SECONDS), output(again));
+        String out = output(again);
+        assertEquals(0, again.exitValue(), out);
+        assertTrue(out.contains("layers2-seed4: Slurm job " + ids.get(3) + " submitted before is still there; "
+                + "following it"), out);
+        assertFalse(out.contains(" submitted\n"), "a run was submitted again:\n" + out);
+        assertTrue(out.contains("sweep grid: 4 of 4 runs finished, 0 failed"), out);
+        for (String line : Files.readAllLines(dir.resolve("slurm/layers1-seed3.events"))) {
+            assertTrue(line.contains(" " + ids.get(0) + " 0 "), "the first run started once, as its one job: "
+                    + line);
+        }
+    }
+
     @Test
     void aPartitionSlurmDoesNotKnowIsRefusedInSbatchsWordsBeforeAnythingIsWritten() throws Exception {
         startCluster();
