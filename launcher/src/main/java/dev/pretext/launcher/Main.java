@@ -3,6 +3,7 @@ package dev.pretext.launcher;
 import dev.pretext.core.FileProblem;
 import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
+import dev.pretext.core.train.RunStopped;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * {@code pretext}: the command line. Exit codes: 0 success, 2 a usage or recipe mistake (message, no stack
- * trace), 1 a failure.
+ * trace), 1 a failure, 75 a run stopped at a checkpoint on request ({@code train --checkpoint-on-term}).
  */
 @Command(name = "pretext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-supervised speech models trained on a compute budget.",
@@ -88,6 +89,12 @@ public final class Main implements Runnable {
                 cmd.getErr().println("pretext: " + ex.getMessage());
                 cmd.getErr().flush();
                 return USER_ERROR;
+            }
+            if (ex instanceof RunStopped) {
+                // Not a failure: the run continues from its checkpoint (see StopOnTerm).
+                cmd.getErr().println("pretext: " + ex.getMessage());
+                cmd.getErr().flush();
+                return RunStopped.EXIT_CODE;
             }
             if (ex instanceof PretextFailure) {
                 cmd.getErr().println("pretext: " + ex.getMessage());

@@ -5,7 +5,9 @@ import dev.pretext.core.plan.BudgetPlan;
 import dev.pretext.core.run.Console;
 import dev.pretext.core.run.Json;
 import dev.pretext.core.sweep.ChildJvmExecutor;
+import dev.pretext.core.sweep.SlurmExecutor;
 import dev.pretext.core.sweep.Sweep;
+import dev.pretext.core.sweep.SweepExecutor;
 import dev.pretext.core.sweep.SweepFile;
 import dev.pretext.core.sweep.SweepResults;
 import dev.pretext.core.sweep.Throughput;
@@ -32,7 +34,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run a study: a base recipe and axes of overrides (a grid, or a list of runs), every run "
-                + "trained and probed in its own JVM, one after another. Every run is checked before anything "
+                + "trained and probed in its own JVM, one after another (or as Slurm jobs, several at once, with "
+                + "--executor slurm). Every run is checked before anything "
                 + "trains. Run it again to continue: finished runs are kept, interrupted ones resume from their "
                 + "checkpoints. Writes SWEEPS/NAME/results.csv, results.jsonl and report.md.")
 final class SweepCommand implements Callable<Integer> {
@@ -56,10 +59,46 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "Run failed runs again (by default they are kept as failed).")
     boolean retryFailed;
 
+    @Option(names = "--executor", paramLabel = "WHERE", defaultValue = "local",
+            description = "Where runs train: local (a child JVM per run on this machine, one after another; the "
+                    + "default) or slurm (one Slurm batch job per run, submitted with sbatch, several at once; the "
+                    + "distribution, the sweep folder and the cache must be on a filesystem the nodes share).")
+    String executor;
+
+    @Option(names = "--partition", paramLabel = "P", description = "slurm: the partition (default: the cluster's).")
+    String partition;
+
+    @Option(names = "--cpus-per-run", paramLabel = "N", description = "slurm: CPUs per run (--cpus-per-task).")
+    Integer cpusPerRun;
+
+    @Option(names = "--gpus-per-run", paramLabel = "N", description = "slurm: GPUs per run (--gres=gpu:N).")
+    Integer gpusPerRun;
+
+    @Option(names = "--mem", paramLabel = "M", description = "slurm: memory per run, as sbatch takes it (e.g. 8G).")
+    String mem;
+
+    @Option(names = "--time", paramLabel = "T", description = "slurm: time limit per job start, as sbatch takes it "
+            + "(e.g. 4:00:00). 90 s before it, a run stops at a checkpoint and its job is requeued.")
+    String time;
+
+    @Option(names = "--max-jobs", paramLabel = "N", description = "slurm: at most N runs submitted at once "
+            + "(default: all of them).")
+    Integer maxJobs;
+
+    @Option(names = "--poll-seconds", paramLabel = "S", defaultValue = "5",
+            description = "slurm: how often squeue is asked about the runs' jobs (default: ${DEFAULT-VALUE}).")
+    double pollSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (json && !dryRun) {
             throw new UserError("--json goes with --dry-run; a sweep writes its results to results.jsonl");
+        }
+        boolean slurm = checkExecutorOptions();
+        if (slurm) {
+            // Before the plugins start and every run is composed: no Slurm here, or options Slurm refuses, are
+            // said at once, in sbatch's own words.
+            SlurmExecutor.check(slurmOptions());
         }
         SweepFile file = SweepFile.load(sweepFile);
         PrintWriter out = main.out();
@@ -75,24 +114,25 @@ final class SweepCommand implements Callable<Integer> {
                 return 0;
             }
         }
+        Console console = Console.to(out);
+        List<String> global = new ArrayList<>(List.of("--plugins", main.pluginsDir().toString(), "--cache",
+                main.cacheDir().toString()));
+        SweepExecutor runner = slurm ? new SlurmExecutor(Main.class.getName(), global, slurmOptions(), console)
+                : new ChildJvmExecutor(Main.class.getName(), global);
         String text = Files.readString(sweepFile, StandardCharsets.UTF_8);
         List<String> reprobed = sweep.writeDefinition(text);
-        Console console = Console.to(out);
         console.line(String.format(Locale.ROOT, "sweep %s: %d runs in %s", file.name(), sweep.runs().size(),
                 sweep.dir()));
         if (!reprobed.isEmpty()) {
             console.line("only the probes changed for " + String.join(", ", reprobed) + ": they are probed again "
                     + "from their checkpoints, without training (earlier results kept in runs/RUN/replaced/)");
         }
-        List<String> global = new ArrayList<>(List.of("--plugins", main.pluginsDir().toString(), "--cache",
-                main.cacheDir().toString()));
         Throughput throughput = new Throughput(main.cacheDir());
         SweepResults.write(sweep);
-        Sweep.Summary summary = sweep.execute(new ChildJvmExecutor(Main.class.getName(), global), retryFailed,
-                console, () -> {
-                    recordThroughput(sweep, SweepResults.write(sweep), throughput);
-                    report(sweep, console);
-                });
+        Sweep.Summary summary = sweep.execute(runner, retryFailed, console, () -> {
+            recordThroughput(sweep, SweepResults.write(sweep), throughput);
+            report(sweep, console);
+        });
         SweepResults.write(sweep);
         report(sweep, console);
         console.line(String.format(Locale.ROOT, "sweep %s: %d of %d runs finished, %d failed; ran %d now, kept %d, "
@@ -104,7 +144,67 @@ final class SweepCommand implements Callable<Integer> {
                     + sweep.dir().resolve("logs"));
             return 1;
         }
+        if (summary.finished() < sweep.runs().size()) {
+            // Only an executor that can stop a run at a checkpoint (a cancelled cluster job) leaves runs so.
+            console.line((sweep.runs().size() - summary.finished()) + " runs stopped at their checkpoints; run the "
+                    + "sweep again to resume them");
+            return 1;
+        }
         return 0;
+    }
+
+    private SlurmExecutor.Options slurmOptions() {
+        return new SlurmExecutor.Options(partition, cpusPerRun, gpusPerRun, mem, time,
+                maxJobs == null ? Integer.MAX_VALUE : maxJobs, pollSeconds);
+    }
+
+    /** @return whether the runs go to Slurm; a Slurm option without {@code --executor slurm} is a mistake */
+    private boolean checkExecutorOptions() {
+        boolean slurm = switch (executor) {
+            case "local" -> false;
+            case "slurm" -> true;
+            default -> throw new UserError("--executor " + executor + ": unknown; use local (this machine, the "
+                    + "default) or slurm");
+        };
+        List<String> given = new ArrayList<>();
+        if (partition != null) {
+            given.add("--partition");
+        }
+        if (cpusPerRun != null) {
+            given.add("--cpus-per-run");
+        }
+        if (gpusPerRun != null) {
+            given.add("--gpus-per-run");
+        }
+        if (mem != null) {
+            given.add("--mem");
+        }
+        if (time != null) {
+            given.add("--time");
+        }
+        if (maxJobs != null) {
+            given.add("--max-jobs");
+        }
+        if (!slurm && !given.isEmpty()) {
+            throw new UserError(String.join(", ", given) + (given.size() > 1 ? " only mean" : " only means")
+                    + " something with --executor slurm; add it, or leave " + (given.size() > 1 ? "them" : "it")
+                    + " out to run the sweep on this machine");
+        }
+        if (dryRun && slurm) {
+            // Nothing is submitted by a dry run; the options are still checked below when the sweep runs.
+            return false;
+        }
+        for (var e : new Object[][]{{"--cpus-per-run", cpusPerRun}, {"--gpus-per-run", gpusPerRun},
+                {"--max-jobs", maxJobs}}) {
+            if (e[1] != null && (Integer) e[1] < (e[0].equals("--gpus-per-run") ? 0 : 1)) {
+                throw new UserError(e[0] + " " + e[1] + ": must be " + (e[0].equals("--gpus-per-run") ? "0 or more"
+                        : "1 or more"));
+            }
+        }
+        if (!(pollSeconds > 0)) {
+            throw new UserError("--poll-seconds " + pollSeconds + ": must be above 0");
+        }
+        return slurm;
     }
 
     /** The study's report and plots from the results so far; a report that cannot be drawn loses no result. */

@@ -32,8 +32,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where run folders go (default: ${DEFAULT-VALUE}).")
     Path runs;
 
+    @Option(names = "--checkpoint-on-term", description = "On SIGTERM, finish the current training step, write a "
+            + "checkpoint and exit with code 75, so that a batch scheduler's requeued job continues with --resume "
+            + "(pretext sweep --executor slurm passes it).")
+    boolean checkpointOnTerm;
+
     @Override
     public Integer call() {
+        if (checkpointOnTerm) {
+            StopOnTerm.install();
+        }
         LoadedRecipe loaded = LoadedRecipe.load(recipe);
         Path runDir = resume != null ? resume : runs.resolve(loaded.recipe().name());
         try (Host host = main.startHost()) {

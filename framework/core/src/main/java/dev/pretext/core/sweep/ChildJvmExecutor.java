@@ -41,12 +41,7 @@ public final class ChildJvmExecutor implements SweepExecutor {
     List<String> command(Job job) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // A debugger or coverage agent attached to the sweep is not wanted in every run.
-            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-D" + PARENT_PROPERTY)) {
-                cmd.add(arg);
-            }
-        }
+        cmd.addAll(jvmOptions());
         cmd.add("-D" + PARENT_PROPERTY + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -65,6 +60,20 @@ public final class ChildJvmExecutor implements SweepExecutor {
             }
         }
         return cmd;
+    }
+
+    /**
+     * This JVM's options, for a run's JVM: the same heap, properties and flags, without a debugger or coverage
+     * agent attached to the sweep (not wanted in every run) and without the parent to follow.
+     */
+    static List<String> jvmOptions() {
+        List<String> out = new ArrayList<>();
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-D" + PARENT_PROPERTY)) {
+                out.add(arg);
+            }
+        }
+        return out;
     }
 
     @Override

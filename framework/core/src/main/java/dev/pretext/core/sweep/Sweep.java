@@ -32,6 +32,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sweep on disk: {@code SWEEPS/NAME/} holds the sweep file and base recipe as given ({@code sweep.yaml},
@@ -61,6 +69,11 @@ public final class Sweep {
     private List<Run> runs;
     /** Baseline key to the run that probes it. */
     private Map<String, String> owners;
+    /**
+     * Runs handed to the executor and not yet ended: a failed run's baselines are not handed on to them, since
+     * they may have read their recipes already (only a parallel executor has any while another run ends).
+     */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     private Sweep(SweepFile file, Path dir, List<Run> runs) {
         this.file = file;
@@ -122,7 +135,8 @@ public final class Sweep {
         List<String> names = planned.stream().map(SweepPlan.PlannedRun::name).toList();
         owners = BaselineOwners.assign(names, keys.stream().map(Map::values).toList(), recorded,
                 name -> Files.isRegularFile(failedFile(name)),
-                name -> Files.isRegularFile(runDir(name).resolve("report.md")) || hasCheckpoint(runDir(name)));
+                name -> inFlight.contains(name) || Files.isRegularFile(runDir(name).resolve("report.md"))
+                        || hasCheckpoint(runDir(name)));
         List<Run> out = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
             SweepPlan.PlannedRun p = planned.get(i);
@@ -368,48 +382,28 @@ public final class Sweep {
 
     /**
      * Runs every run that is not finished, in order: interrupted ones resume from their checkpoint, failed ones
-     * are skipped unless {@code retryFailed}. After each run {@code afterEach} is called (results, report).
+     * are skipped unless {@code retryFailed}. After each run {@code afterEach} is called (results, report). An
+     * executor with a {@link SweepExecutor#parallelism()} above one gets that many runs at once, started in order;
+     * the bookkeeping (failed runs, baselines handed on, {@code afterEach}) stays one run at a time.
      */
     public Summary execute(SweepExecutor executor, boolean retryFailed, Console console, Runnable afterEach)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        int ran = 0;
-        int skipped = 0;
+        int[] ranSkipped = new int[2];
+        int parallel = Math.max(1, executor.parallelism());
         try (FileChannel channel = lock()) {
-            for (int i = 0; i < runs.size(); i++) {
-                Run run = runs.get(i);
-                State state = state(run);
-                String at = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, runs.size(), run.name());
-                if (state == State.FINISHED) {
-                    skipped++;
-                    console.line(at + ": finished before, kept");
-                    continue;
+            if (parallel == 1) {
+                for (int i = 0; i < runs.size(); i++) {
+                    Started started = start(i, retryFailed, console, ranSkipped);
+                    if (started != null) {
+                        long r0 = System.nanoTime();
+                        SweepExecutor.Outcome outcome = executor.run(started.job());
+                        ended(started, outcome, (System.nanoTime() - r0) / 1e9, console, ranSkipped, afterEach);
+                    }
                 }
-                if (state == State.FAILED && !retryFailed) {
-                    skipped++;
-                    console.line(at + ": failed before (" + failure(run) + "); --retry-failed runs it again");
-                    continue;
-                }
-                boolean resume = state == State.INTERRUPTED;
-                boolean fresh = !resume && Files.exists(run.runDir());
-                delete(failedFile(run));
-                console.line(at + (resume ? ": resuming from its checkpoint" : ": running") + " (log: "
-                        + dir.relativize(log(run)) + ")");
-                long r0 = System.nanoTime();
-                SweepExecutor.Outcome outcome = executor.run(new SweepExecutor.Job(run.name(), run.recipeFile(),
-                        run.runDir(), resume, fresh, log(run)));
-                double seconds = (System.nanoTime() - r0) / 1e9;
-                addWallSeconds(run, seconds);
-                ran++;
-                if (outcome.finished() && state(run) == State.FINISHED) {
-                    console.line(String.format(Locale.ROOT, "%s: finished in %.0f s", at, seconds));
-                } else {
-                    String reason = outcome.finished() ? "the run ended without a report" : outcome.reason();
-                    Json.writeAtomically(failedFile(run), reason + "\n");
-                    console.line(String.format(Locale.ROOT, "%s: FAILED after %.0f s: %s", at, seconds, reason));
-                    handOn(run, console);
-                }
-                afterEach.run();
+            } else {
+                executeParallel(executor, Math.min(parallel, runs.size()), retryFailed, console, afterEach,
+                        ranSkipped);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + dir, e);
@@ -421,7 +415,138 @@ public final class Sweep {
             finished += s == State.FINISHED ? 1 : 0;
             failed += s == State.FAILED ? 1 : 0;
         }
-        return new Summary(finished, failed, ran, skipped, (System.nanoTime() - t0) / 1e9);
+        return new Summary(finished, failed, ranSkipped[0], ranSkipped[1], (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A run handed to the executor: its place in the sweep and the job it was given. */
+    private record Started(int index, String at, SweepExecutor.Job job) {
+    }
+
+    /** Decides what to do with run {@code i}; null when it is kept as it is (finished, or failed before). */
+    private synchronized Started start(int i, boolean retryFailed, Console console, int[] ranSkipped) {
+        Run run = runs.get(i);
+        State state = state(run);
+        String at = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, runs.size(), run.name());
+        if (state == State.FINISHED) {
+            ranSkipped[1]++;
+            console.line(at + ": finished before, kept");
+            return null;
+        }
+        if (state == State.FAILED && !retryFailed) {
+            ranSkipped[1]++;
+            console.line(at + ": failed before (" + failure(run) + "); --retry-failed runs it again");
+            return null;
+        }
+        boolean resume = state == State.INTERRUPTED;
+        boolean fresh = !resume && Files.exists(run.runDir());
+        delete(failedFile(run));
+        console.line(at + (resume ? ": resuming from its checkpoint" : ": running") + " (log: "
+                + dir.relativize(log(run)) + ")");
+        inFlight.add(run.name());
+        return new Started(i, at, new SweepExecutor.Job(run.name(), run.recipeFile(), run.runDir(), resume, fresh,
+                log(run)));
+    }
+
+    /** Records how run {@code started} ended, then calls {@code afterEach}. */
+    private synchronized void ended(Started started, SweepExecutor.Outcome outcome, double waited, Console console,
+                                    int[] ranSkipped, Runnable afterEach) {
+        Run run = runs.get(started.index());
+        String at = started.at();
+        inFlight.remove(run.name());
+        double seconds = Double.isNaN(outcome.seconds()) ? waited : outcome.seconds();
+        addWallSeconds(run, seconds);
+        ranSkipped[0]++;
+        if (outcome.finished() && state(run) == State.FINISHED) {
+            console.line(String.format(Locale.ROOT, "%s: finished in %.0f s", at, seconds));
+        } else if (outcome.stopped()) {
+            console.line(String.format(Locale.ROOT, "%s: stopped after %.0f s: %s; running the sweep again resumes it",
+                    at, seconds, outcome.reason()));
+        } else {
+            String reason = outcome.finished() ? "the run ended without a report" : outcome.reason();
+            Json.writeAtomically(failedFile(run), reason + "\n");
+            console.line(String.format(Locale.ROOT, "%s: FAILED after %.0f s: %s", at, seconds, reason));
+            handOn(run, console);
+        }
+        afterEach.run();
+    }
+
+    private void executeParallel(SweepExecutor executor, int slots, boolean retryFailed, Console console,
+                                 Runnable afterEach, int[] ranSkipped) throws InterruptedException {
+        AtomicInteger made = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(slots, task -> {
+            Thread t = new Thread(task, "pretext-sweep-run-" + made.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore free = new Semaphore(slots);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            // Runs start in the sweep's order, each when a slot is free; what to do with a run (keep, resume,
+            // start over) is decided then, as the sequential loop decides it.
+            for (int i = 0; i < runs.size(); i++) {
+                free.acquire();
+                Started started;
+                try {
+                    started = start(i, retryFailed, console, ranSkipped);
+                } catch (RuntimeException e) {
+                    free.release();
+                    throw e;
+                }
+                if (started == null) {
+                    free.release();
+                    continue;
+                }
+                long r0 = System.nanoTime();
+                SweepExecutor.Running running;
+                try {
+                    running = executor.start(started.job());
+                } catch (RuntimeException | InterruptedException e) {
+                    free.release();
+                    throw e;
+                }
+                futures.add(pool.submit(() -> {
+                    try {
+                        SweepExecutor.Outcome outcome = running.await();
+                        ended(started, outcome, (System.nanoTime() - r0) / 1e9, console, ranSkipped, afterEach);
+                    } finally {
+                        free.release();
+                    }
+                    return null;
+                }));
+                rethrowFailed(futures);
+            }
+            for (Future<?> f : futures) {
+                get(f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A run whose bookkeeping threw ends the sweep, as it does when runs go one at a time. */
+    private static void rethrowFailed(List<Future<?>> futures) throws InterruptedException {
+        for (Future<?> f : futures) {
+            if (f.isDone()) {
+                get(f);
+            }
+        }
+    }
+
+    private static void get(Future<?> f) throws InterruptedException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The wall-clock seconds of the run's child processes, summed over the invocations that ran it. */

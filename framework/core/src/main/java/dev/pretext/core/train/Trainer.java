@@ -121,137 +121,165 @@ public final class Trainer {
         try (BatchLoader loader = new BatchLoader(setup.planner(), setup.pipeline(), batchSpec.loaderThreads(),
                 batchSpec.prefetch(), epoch, index);
              MetricsLog metrics = MetricsLog.open(setup.runDir().resolve("metrics.jsonl"), resume ? step : -1)) {
-            while (true) {
-                if (budget.steps() != null && step >= budget.steps()) {
-                    stopReason = "step budget spent";
-                    break;
-                }
-                if (budget.hours() != null && trainSeconds >= budget.hours() * 3600) {
-                    stopReason = "time budget spent";
-                    break;
-                }
-                // Timed from before the first batch is fetched, so a step's time and its data wait include it.
-                long t0 = System.nanoTime();
-                double waitBefore = loader.waitSeconds();
-                HostBatch first = loader.next();
-                if (budget.flops() != null) {
-                    double predicted = 3 * model.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
-                            * accumulate;
-                    if (meter.total() + predicted > budget.flops()) {
-                        stopReason = "FLOPs budget spent";
+            StopRequest.listen();
+            boolean listening = true;
+            try {
+                boolean stopped = false;
+                while (true) {
+                    if (StopRequest.requested()) {
+                        // Between two steps: everything the step changed is in the state below, and the next step's
+                        // numbers depend only on it, so the checkpoint resumes exactly as if nothing had happened.
+                        stopReason = "stopped on request";
+                        stopped = true;
                         break;
                     }
-                }
-                double lr = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned).at(step);
-                double lossSum = 0;
-                double encoderFlops = 0;
-                Map<String, Double> objectiveMetrics = new LinkedHashMap<>();
-                double padShare = 0;
-                int rows = 0;
-                for (int micro = 0; micro < accumulate; micro++) {
-                    HostBatch hb = micro == 0 ? first : loader.next();
-                    Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
-                    try (NDManager sm = manager.newSubManager()) {
-                        NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
-                        NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
-                        TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
-                                new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
-                        MeteredCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
-                                meter, true);
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            ObjectiveResult result = objective.forward(batch, call, store, meter, true);
-                            NDArray loss = result.loss();
-                            // An array, not div(Number): DJL frees Number operands before autograd is done with them.
-                            gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
-                            float lv = loss.getFloat();
-                            if (!Float.isFinite(lv)) {
-                                throw new UserError(step == 0 ? nonFiniteFirstLoss(lv, hb)
-                                        : "the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
-                                        + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
-                                        + "resume from the last checkpoint or start again");
-                            }
-                            lossSum += lv / accumulate;
-                            encoderFlops += 3 * call.studentForward();
-                            for (var e : result.metrics().entrySet()) {
-                                objectiveMetrics.merge(e.getKey(), (double) e.getValue().getFloat() / accumulate,
-                                        Double::sum);
-                            }
+                    if (budget.steps() != null && step >= budget.steps()) {
+                        stopReason = "step budget spent";
+                        break;
+                    }
+                    if (budget.hours() != null && trainSeconds >= budget.hours() * 3600) {
+                        stopReason = "time budget spent";
+                        break;
+                    }
+                    // Timed from before the first batch is fetched, so a step's time and its data wait include it.
+                    long t0 = System.nanoTime();
+                    double waitBefore = loader.waitSeconds();
+                    HostBatch first = loader.next();
+                    if (budget.flops() != null) {
+                        double predicted = 3 * model.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
+                                * accumulate;
+                        if (meter.total() + predicted > budget.flops()) {
+                            stopReason = "FLOPs budget spent";
+                            break;
                         }
                     }
-                    audio += hb.seconds();
-                    // Audio plus padding: frames stand for slightly less audio than they cover, so the padded
-                    // frames count alone could fall below the audio (a negative padding share).
-                    padded += hb.seconds() + (hb.size() * (double) hb.frames() - hb.realFrames())
-                            / model.input().frameRateHz();
-                    padShare += hb.paddingShare() / accumulate;
-                    rows += hb.size();
-                    int[] next = advance(loader, hb.epoch(), hb.index());
-                    epoch = next[0];
-                    index = next[1];
-                }
-                double gradNorm = optimizer.gradientNorm(manager);
-                if (!Double.isFinite(gradNorm)) {
-                    throw new UserError("gradients became " + gradNorm + " at step " + step + " in "
-                            + names(optimizer.nonFiniteGradients(manager)) + "; lower optim.lr (now " + optim.lr()
-                            + "), check the features' scale (e.g. the frontend's normalisation), then start again");
-                }
-                double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
-                optimizer.update(lr, scale, manager);
-                step++;
-                if (teacher != null) {
-                    teacher.update(step, planned, manager);
-                }
-                double stepFlops = meter.takeStep();
-                ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                trainSeconds += seconds;
-                lastLoss = lossSum;
+                    double lr = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned).at(step);
+                    double lossSum = 0;
+                    double encoderFlops = 0;
+                    Map<String, Double> objectiveMetrics = new LinkedHashMap<>();
+                    double padShare = 0;
+                    int rows = 0;
+                    for (int micro = 0; micro < accumulate; micro++) {
+                        HostBatch hb = micro == 0 ? first : loader.next();
+                        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
+                        try (NDManager sm = manager.newSubManager()) {
+                            NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
+                            NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
+                            TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
+                                    new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
+                            MeteredCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
+                                    meter, true);
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                ObjectiveResult result = objective.forward(batch, call, store, meter, true);
+                                NDArray loss = result.loss();
+                                // An array, not div(Number): DJL frees Number operands before autograd is done
+                                // with them.
+                                gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
+                                float lv = loss.getFloat();
+                                if (!Float.isFinite(lv)) {
+                                    throw new UserError(step == 0 ? nonFiniteFirstLoss(lv, hb)
+                                            : "the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
+                                            + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
+                                            + "resume from the last checkpoint or start again");
+                                }
+                                lossSum += lv / accumulate;
+                                encoderFlops += 3 * call.studentForward();
+                                for (var e : result.metrics().entrySet()) {
+                                    objectiveMetrics.merge(e.getKey(), (double) e.getValue().getFloat() / accumulate,
+                                            Double::sum);
+                                }
+                            }
+                        }
+                        audio += hb.seconds();
+                        // Audio plus padding: frames stand for slightly less audio than they cover, so the padded
+                        // frames count alone could fall below the audio (a negative padding share).
+                        padded += hb.seconds() + (hb.size() * (double) hb.frames() - hb.realFrames())
+                                / model.input().frameRateHz();
+                        padShare += hb.paddingShare() / accumulate;
+                        rows += hb.size();
+                        int[] next = advance(loader, hb.epoch(), hb.index());
+                        epoch = next[0];
+                        index = next[1];
+                    }
+                    double gradNorm = optimizer.gradientNorm(manager);
+                    if (!Double.isFinite(gradNorm)) {
+                        throw new UserError("gradients became " + gradNorm + " at step " + step + " in "
+                                + names(optimizer.nonFiniteGradients(manager)) + "; lower optim.lr (now " + optim.lr()
+                                + "), check the features' scale (e.g. the frontend's normalisation), then start again");
+                    }
+                    double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
+                    optimizer.update(lr, scale, manager);
+                    step++;
+                    if (teacher != null) {
+                        teacher.update(step, planned, manager);
+                    }
+                    double stepFlops = meter.takeStep();
+                    ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    trainSeconds += seconds;
+                    lastLoss = lossSum;
 
-                Map<String, Object> record = new LinkedHashMap<>();
-                record.put("step", step);
-                record.put("epoch", epoch);
-                record.put("loss", lossSum);
-                record.put("lr", lr);
-                record.put("grad_norm", gradNorm);
-                record.put("flops_step", stepFlops);
-                record.put("flops_total", meter.total());
-                record.put("rows", rows);
-                record.put("padding_share", padShare);
-                record.put("audio_seconds_total", audio);
-                record.put("step_seconds", seconds);
-                record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
-                record.put("loader_x_realtime_per_thread", loader.realTimePerThread());
-                FeatureCache.Stats cache = loader.cacheStats();
-                if (cache != null) {
-                    // Cumulative since the (re)start, prefetched batches included.
-                    record.put("feature_cache_hits", cache.hits());
-                    record.put("feature_cache_misses", cache.misses());
-                    record.put("feature_cache_bypassed", cache.bypassed());
+                    Map<String, Object> record = new LinkedHashMap<>();
+                    record.put("step", step);
+                    record.put("epoch", epoch);
+                    record.put("loss", lossSum);
+                    record.put("lr", lr);
+                    record.put("grad_norm", gradNorm);
+                    record.put("flops_step", stepFlops);
+                    record.put("flops_total", meter.total());
+                    record.put("rows", rows);
+                    record.put("padding_share", padShare);
+                    record.put("audio_seconds_total", audio);
+                    record.put("step_seconds", seconds);
+                    record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
+                    record.put("loader_x_realtime_per_thread", loader.realTimePerThread());
+                    FeatureCache.Stats cache = loader.cacheStats();
+                    if (cache != null) {
+                        // Cumulative since the (re)start, prefetched batches included.
+                        record.put("feature_cache_hits", cache.hits());
+                        record.put("feature_cache_misses", cache.misses());
+                        record.put("feature_cache_bypassed", cache.bypassed());
+                    }
+                    objectiveMetrics.forEach(record::put);
+                    metrics.write(record);
+
+                    setup.console().progress(String.format(Locale.ROOT,
+                            "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step  data waited %.1f%%", step,
+                            budget.steps() != null ? budget.steps().toString() : "~" + planned, lossSum, lr,
+                            budgetProgress(meter.total(), trainSeconds, step), seconds,
+                            trainSeconds > 0 ? 100 * loader.waitSeconds() / trainSeconds : 0), false);
+
+                    state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
+                            padded, trainSeconds, ratioTotalToEncoder);
+                    if (step % setup.recipe().checkpoint().everySteps() == 0) {
+                        lastCheckpoint = checkpoints.save(state, saved, optimizer);
+                    }
                 }
-                objectiveMetrics.forEach(record::put);
-                metrics.write(record);
-
-                setup.console().progress(String.format(Locale.ROOT,
-                        "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step  data waited %.1f%%", step,
-                        budget.steps() != null ? budget.steps().toString() : "~" + planned, lossSum, lr,
-                        budgetProgress(meter.total(), trainSeconds, step), seconds,
-                        trainSeconds > 0 ? 100 * loader.waitSeconds() / trainSeconds : 0), false);
-
                 state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
                         padded, trainSeconds, ratioTotalToEncoder);
-                if (step % setup.recipe().checkpoint().everySteps() == 0) {
+                if (lastCheckpoint == null
+                        || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
                     lastCheckpoint = checkpoints.save(state, saved, optimizer);
                 }
+                // A request that came after the last check (the budget ran out meanwhile) still stops here, before
+                // probing: the process is about to be killed, and the resumed run probes from this checkpoint.
+                listening = false;
+                stopped |= StopRequest.stopListening();
+                if (stopped) {
+                    setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (stopped on request, "
+                            + "checkpoint %s)", step, lastLoss, budgetProgress(meter.total(), trainSeconds, step),
+                            lastCheckpoint.getFileName()), true);
+                    throw new RunStopped(step, lastCheckpoint);
+                }
+                setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
+                        budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
+                return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
+                        loader.realTimePerThread(), loader.utterancesPerThreadSecond(), loader.cacheStats());
+            } finally {
+                if (listening) {
+                    StopRequest.stopListening();
+                }
             }
-            state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio, padded,
-                    trainSeconds, ratioTotalToEncoder);
-            if (lastCheckpoint == null || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
-                lastCheckpoint = checkpoints.save(state, saved, optimizer);
-            }
-            setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
-                    budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
-            return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
-                    loader.realTimePerThread(), loader.utterancesPerThreadSecond(), loader.cacheStats());
         }
     }
 

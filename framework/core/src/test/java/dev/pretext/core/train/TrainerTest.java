@@ -148,7 +148,7 @@ class TrainerTest {
         }
     }
 
-    static final class Reconstruction implements Objective {
+    static class Reconstruction implements Objective {
         final Linear head = Linear.builder().setUnits(BANDS).build();
 
         @Override
@@ -341,6 +341,49 @@ class TrainerTest {
             TrainingState s = outcome.state();
             assertTrue(s.audioSeconds() > 0);
             assertEquals(s.audioSeconds(), s.paddedSeconds(), 1e-9, "equal lengths: nothing is padding");
+        }
+    }
+
+    /** What SIGTERM does under {@code train --checkpoint-on-term}: asked during step 3, the run stops after it. */
+    @Test
+    void aStopRequestEndsTrainingAfterTheStepWithACheckpointThatResumesExactly() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Reconstruction asking = new Reconstruction() {
+                int forwards;
+
+                @Override
+                public ObjectiveResult forward(TrainingBatch batch, EncoderCall encoder, ParameterStore ps,
+                                               FlopMeter meter, boolean training) {
+                    if (++forwards == 3) {
+                        assertTrue(StopRequest.request(), "the trainer listens while it trains");
+                    }
+                    return super.forward(batch, encoder, ps, meter, training);
+                }
+            };
+            RunStopped stopped;
+            try {
+                stopped = org.junit.jupiter.api.Assertions.assertThrows(RunStopped.class, () -> train("{steps: 8}",
+                        dir.resolve("stopped"), manager, new LinearEncoder(), asking, false));
+            } finally {
+                StopRequest.clear();
+            }
+            // Step 3 is no periodic checkpoint (every 2 steps): the stop wrote its own.
+            assertEquals(dir.resolve("stopped/checkpoints/step-00000003"), stopped.checkpoint());
+            assertEquals("step-00000003", Files.readString(dir.resolve("stopped/checkpoints/latest")).strip());
+            assertEquals(3, Files.readAllLines(dir.resolve("stopped/metrics.jsonl")).size());
+            assertFalse(StopRequest.request(), "nobody listens once training has ended");
+            StopRequest.clear();
+
+            Trainer.Outcome resumed = train("{steps: 8}", dir.resolve("stopped"), manager, new LinearEncoder(),
+                    new Reconstruction(), true);
+            assertEquals(8, resumed.state().step());
+            train("{steps: 8}", dir.resolve("straight"), manager, new LinearEncoder(), new Reconstruction(), false);
+            float[][] a = checkpointArrays(dir.resolve("straight/checkpoints/step-00000008"), manager);
+            float[][] b = checkpointArrays(dir.resolve("stopped/checkpoints/step-00000008"), manager);
+            for (int i = 0; i < a.length; i++) {
+                assertArrayEquals(a[i], b[i], "array " + i + " differs after the stop and resume");
+            }
+            assertEquals(8, Files.readAllLines(dir.resolve("stopped/metrics.jsonl")).size());
         }
     }
 
