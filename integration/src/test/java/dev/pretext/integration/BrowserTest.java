@@ -34,24 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class BrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String RECIPE = """
-            name: browser
-            seed: 3
-            budget: {steps: 60}
-            data:
-              train: {type: tts, minutes: 0.5, speakers: 2, seed: 1}
-              probe: {type: tts, minutes: 2, speakers: 4, seed: 2}
-            frontend: {type: fbank, bins: 40}
-            encoder: {type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64}
-            objective: {type: mam}
-            optim: {lr: 1.0e-3, warmup: 0.2}
-            batch: {seconds: 8, max_utterance_seconds: 4, loader_threads: 1, prefetch: 2}
-            checkpoint: {every_steps: 20}
-            probes:
-              tasks: [{type: phone-frames}, {type: speakers}]
-              baselines: [features, random]
-              seeds: [1]
-            """;
 
     @TempDir
     Path temp;
@@ -81,6 +63,13 @@ class BrowserTest {
         browser = chrome();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
+        String recipe = ServeProcess.tinyRecipe("name: tiny", "name: browser", "budget: {steps: 40}",
+                "budget: {steps: 60}", "  train: {type: tts, minutes: 0.5, speakers: 2, seed: 1}\n",
+                "  train: {type: tts, minutes: 0.5, speakers: 2, seed: 1}\n"
+                        + "  probe: {type: tts, minutes: 2, speakers: 4, seed: 2}\n",
+                "checkpoint: {every_steps: 4, keep: 20}\n", "checkpoint: {every_steps: 20}\n"
+                        + "probes:\n  tasks: [{type: phone-frames}, {type: speakers}]\n"
+                        + "  baselines: [features, random]\n  seeds: [1]\n");
         browser.get(server.url() + "/#/submit");
         WebElement tokenField = wait.until(ExpectedConditions.elementToBeClickable(By.id("token")));
         tokenField.sendKeys(token, Keys.TAB); // kept for the session, as a user pastes it once
@@ -90,14 +79,14 @@ class BrowserTest {
         WebElement yaml = browser.findElement(By.id("submit-yaml"));
 
         // A misspelt key is refused on the page with where it is; nothing is queued.
-        yaml.sendKeys(RECIPE.replace("budget: {steps: 60}", "budget: {stepz: 60}"));
+        yaml.sendKeys(recipe.replace("budget: {steps: 60}", "budget: {stepz: 60}"));
         browser.findElement(By.id("submit-go")).click();
         String error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
-        assertTrue(error.contains("browser.yaml:3"), "the mistake's file and line: " + error);
+        assertTrue(error.contains("browser.yaml:4"), "the mistake's file and line (tiny.yaml's budget): " + error);
         assertTrue(error.contains("budget"), error);
 
         yaml.clear();
-        yaml.sendKeys(RECIPE);
+        yaml.sendKeys(recipe);
         browser.findElement(By.id("submit-go")).click();
         wait.until(ExpectedConditions.urlMatches("#/jobs/\\d+$"));
         String jobUrl = browser.getCurrentUrl();

@@ -30,9 +30,7 @@ class ServeCliTest {
         String token = ServeProcess.addUser(cache, home, "ada", temp.resolve("add-user.txt"));
         Path tokenFile = Files.writeString(temp.resolve("token"), token + "\n");
         Path study = Files.createDirectories(temp.resolve("study"));
-        try (var in = getClass().getResourceAsStream("/recipes/tiny.yaml")) {
-            Files.write(study.resolve("tiny.yaml"), in.readAllBytes());
-        }
+        Files.writeString(study.resolve("tiny.yaml"), ServeProcess.tinyRecipe());
         Path sweep = Files.writeString(study.resolve("pair.yaml"),
                 "name: pair\nbase: tiny.yaml   # sent along with the sweep\ngrid:\n  seed: [3, 4]\n");
         try (ServeProcess server = ServeProcess.start(cache, home, temp.resolve("server.txt"))) {

@@ -58,6 +58,24 @@ final class ServeProcess implements AutoCloseable {
         throw new AssertionError("the server did not listen within 2 minutes: " + Files.readString(log));
     }
 
+    /**
+     * The tiny test recipe (recipes/tiny.yaml) with some of its text replaced, pairs of (old, new); a pair whose
+     * old text is not there fails, so that an edit of tiny.yaml cannot silently change what a test submits.
+     */
+    static String tinyRecipe(String... replacements) throws IOException {
+        String text;
+        try (var in = ServeProcess.class.getResourceAsStream("/recipes/tiny.yaml")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (int i = 0; i < replacements.length; i += 2) {
+            if (!text.contains(replacements[i])) {
+                throw new AssertionError("recipes/tiny.yaml has no '" + replacements[i] + "' to replace");
+            }
+            text = text.replace(replacements[i], replacements[i + 1]);
+        }
+        return text;
+    }
+
     String url() {
         return url;
     }

@@ -31,20 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ServeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    // tiny.yaml with more steps: long enough (seconds) that the server can be killed mid-run.
-    private static final String RECIPE = """
-            name: served
-            seed: 3
-            budget: {steps: 300}
-            data:
-              train: {type: tts, minutes: 0.5, speakers: 2, seed: 1}
-            frontend: {type: fbank, bins: 40}
-            encoder: {type: transformer, layers: 2, dim: 32, heads: 2, ffn: 64}
-            objective: {type: mam}
-            optim: {lr: 1.0e-3, warmup: 0.2}
-            batch: {seconds: 8, max_utterance_seconds: 4, loader_threads: 1, prefetch: 2}
-            checkpoint: {every_steps: 10, keep: 100}
-            """;
+    private String recipe;
+
 
     @TempDir
     Path temp;
@@ -63,6 +51,9 @@ class ServeTest {
     void pinnedJobsSideBySideVersionsAndKillNineWithNothingLost() throws Exception {
         Path home = temp.resolve("home");
         Path cache = temp.resolve("cache");
+        // tiny.yaml with more steps: long enough (seconds) that the server can be killed mid-run.
+        recipe = ServeProcess.tinyRecipe("name: tiny", "name: served", "budget: {steps: 40}", "budget: {steps: 300}",
+                "checkpoint: {every_steps: 4, keep: 20}", "checkpoint: {every_steps: 10, keep: 100}");
         String token = ServeProcess.addUser(cache, home, "ada", temp.resolve("add-user.txt"));
         ServeProcess server = serve(cache, home, "server-1.txt");
         String url = server.url();
@@ -153,7 +144,7 @@ class ServeTest {
     private JsonNode submit(String url, String token) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/jobs?name=served.yaml"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(RECIPE)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(recipe)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }

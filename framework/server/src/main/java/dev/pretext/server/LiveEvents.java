@@ -25,6 +25,9 @@ final class LiveEvents {
     static final int MAX_STREAMS = 24;
     private static final long POLL_MILLIS = 500;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    // An event's data is one line of JSON.
+    private static final com.fasterxml.jackson.databind.ObjectWriter ONE_LINE = JobFolder.MAPPER.writer()
+            .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
     private final AtomicInteger open = new AtomicInteger();
     private final BooleanSupplier closing;
@@ -58,8 +61,7 @@ final class LiveEvents {
             while (!closing.getAsBoolean()) {
                 StringBuilder batch = new StringBuilder();
                 JobStatus s = folder.status();
-                String status = JobFolder.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(statusEvent(s));
+                String status = ONE_LINE.writeValueAsString(statusEvent(s));
                 if (!status.equals(lastStatus)) {
                     event(batch, "status", null, status);
                     lastStatus = status;
