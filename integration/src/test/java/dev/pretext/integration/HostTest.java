@@ -82,6 +82,30 @@ class HostTest {
     }
 
     @Test
+    void aHostThatStoppedWatchingKeepsTheBundlesItStartedWith() throws Exception {
+        Path plugins = Dist.stagePlugins(temp.resolve("plugins"));
+        Path gain = Dist.bundle("pretext-augment-gain");
+        Path dropped = plugins.resolve(gain.getFileName());
+        try (Host host = Host.start(Dist.system(), plugins)) {
+            var registry = host.registry();
+            host.stopWatching();
+            // What a rebuild of the distribution does to a run's folder while it trains.
+            Dist.withVersion(gain, "1.0.1", dropped);
+            Files.delete(plugins.resolve(Dist.bundle("pretext-augment-speed").getFileName()));
+            // The watcher polled every 300 ms; a still-watching host takes the new jar within a second
+            // (aBundleReplacedInTheWatchedFolderIsPickedUpWithoutRestarting), so ten polls' time shows it no longer does.
+            Thread.sleep(3_000);
+            assertEquals(new Version(1, 0, 0), registry.resolve(PluginKind.AUGMENTATION, "gain", null).version());
+            List<org.osgi.framework.Bundle> gains = java.util.Arrays.stream(host.context().getBundles())
+                    .filter(b -> b.getLocation().endsWith(gain.getFileName().toString())).toList();
+            assertEquals(1, gains.size(), gains.toString());
+            assertEquals(new Version(1, 0, 0), gains.get(0).getVersion());
+            assertEquals(org.osgi.framework.Bundle.ACTIVE, gains.get(0).getState());
+            assertTrue(registry.plugins().stream().anyMatch(p -> p.type().equals("speed")), "speed still there");
+        }
+    }
+
+    @Test
     void aBundleThatCannotResolveIsListedWithItsCause() throws Exception {
         int healthy;
         try (Host host = Host.start(Dist.system(), Dist.stagePlugins(temp.resolve("healthy")))) {

@@ -226,6 +226,25 @@ public final class Host implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops watching the plugins folder: the bundles installed so far serve this host until it closes, whatever
+     * happens to their jars. A run must use the bundles its manifest names; a jar rebuilt or replaced while it
+     * trains would otherwise be updated under it (FileInstall refreshes the bundle, and the run's next class load
+     * from it fails with "the bundle wiring is no longer valid"). Only the long-lived server keeps watching.
+     */
+    public void stopWatching() {
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            if ("org.apache.felix.fileinstall".equals(b.getSymbolicName())) {
+                try {
+                    // FileInstall's stop ends its watcher thread and leaves the bundles it installed in place.
+                    b.stop();
+                } catch (BundleException e) {
+                    throw new IllegalStateException("could not stop watching " + pluginsDir + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     public PluginRegistry registry() {
         return registry;
     }

@@ -166,7 +166,20 @@ public final class Main implements Runnable {
         return Files.isDirectory(home) ? home : null;
     }
 
+    /** A host for one command: its plugins are those of the folder when it starts (see {@link Host#stopWatching}). */
     Host startHost() {
+        Host host = startLiveHost();
+        try {
+            host.stopWatching();
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    /** A host that keeps watching the plugins folder, for the long-lived server. */
+    Host startLiveHost() {
         return Host.start(dist().resolve("system"), pluginsDir(), cacheDir().resolve("logs").resolve("host.log"));
     }
 

@@ -118,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
         Scheduler scheduler = null;
         ApiServer api = null;
         try {
-            host = main.startHost();
+            host = main.startLiveHost();
             LiveHost live = new LiveHost(host, main.cacheDir());
             Jobs jobs = new Jobs(dir, index, live, live, new PathRules(dataRoots));
             scheduler = new Scheduler(jobs, new ChildJvmLauncher(Main.class.getName(), main.cacheDir()),

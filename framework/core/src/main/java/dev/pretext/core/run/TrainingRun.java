@@ -137,9 +137,7 @@ public final class TrainingRun {
                 cached.put("write_failures", c.writeFailures());
                 training.put("feature_cache", cached);
             }
-            // A resumed run that had already spent its budget takes no step: its final loss is the last one logged.
-            training.put("final_loss", Double.isNaN(outcome.lastLoss()) && options.resume()
-                    ? MetricsLog.lastLoss(runDir.resolve("metrics.jsonl")) : outcome.lastLoss());
+            training.put("final_loss", outcome.lastLoss());
             training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
             manifest.put("training", training);
             // The network's size, for sweeps and reports (the objective's heads are not part of it).

@@ -121,6 +121,10 @@ public final class Trainer {
         try (BatchLoader loader = new BatchLoader(setup.planner(), setup.pipeline(), batchSpec.loaderThreads(),
                 batchSpec.prefetch(), epoch, index);
              MetricsLog metrics = MetricsLog.open(setup.runDir().resolve("metrics.jsonl"), resume ? step : -1)) {
+            if (resume) {
+                // A resumed run that had already spent its budget takes no step: its final loss is the last logged.
+                lastLoss = MetricsLog.lastLoss(setup.runDir().resolve("metrics.jsonl"));
+            }
             StopRequest.listen();
             boolean listening = true;
             try {

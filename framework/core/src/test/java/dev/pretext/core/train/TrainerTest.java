@@ -289,6 +289,20 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void resumingAFinishedRunTakesNoStepAndReportsTheLastLoggedLoss() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Trainer.Outcome done = train("{steps: 4}", dir.resolve("done"), manager, new LinearEncoder(),
+                    new Reconstruction(), false);
+            Trainer.Outcome again = train("{steps: 4}", dir.resolve("done"), manager, new LinearEncoder(),
+                    new Reconstruction(), true);
+            assertEquals(4, again.state().step());
+            assertTrue(Double.isFinite(done.lastLoss()), "loss " + done.lastLoss());
+            // It printed "final loss NaN" (the quickstart resumed for its probes) before the loss came from the log.
+            assertEquals(done.lastLoss(), again.lastLoss(), 1e-4 * Math.abs(done.lastLoss()));
+        }
+    }
+
     private static double maxDiff(float[] a, float[] b) {
         double max = 0;
         for (int i = 0; i < a.length; i++) {
