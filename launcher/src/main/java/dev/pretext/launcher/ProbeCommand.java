@@ -25,8 +25,8 @@ final class ProbeCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
-            description = "Probe types with their default settings, e.g. phonemes,speakers,keywords,asr "
-                    + "(default: the recipe's probes block).")
+            description = "Probe types, e.g. phonemes,speakers,keywords,asr, with the settings the recipe's probes "
+                    + "block gives them, else their defaults (default: the recipe's probes block).")
     List<String> tasks = List.of();
 
     @Option(names = "--upstream", split = ",", paramLabel = "UPSTREAM",

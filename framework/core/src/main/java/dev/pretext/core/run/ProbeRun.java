@@ -39,7 +39,8 @@ public final class ProbeRun {
     }
 
     /**
-     * @param tasks     probe types to run with their default settings; empty for the recipe's own probes block
+     * @param tasks     probe types to run (with the recipe's settings where its probes block has them, else their
+     *                  defaults); empty for the recipe's own probes block
      * @param upstreams which of {@link #UPSTREAMS} to probe
      * @param seeds     probe seeds; empty for the recipe's own ({@code probes.seeds}, else its run seed)
      */
@@ -64,14 +65,12 @@ public final class ProbeRun {
         }
         LoadedRecipe loaded = LoadedRecipe.load(recipeFile);
         if (!tasks.isEmpty()) {
-            List<ComponentRef> refs = new ArrayList<>();
             for (String task : tasks) {
                 registry.resolve(PluginKind.PROBE, task, null);     // names the installed tasks when missing
-                refs.add(new ComponentRef(PluginKind.PROBE, "probes.tasks", task, null,
-                        JsonNodeFactory.instance.objectNode()));
             }
             loaded = new LoadedRecipe(loaded.source(), loaded.recipe(), loaded.train(), loaded.probeData(),
-                    loaded.augment(), loaded.frontend(), loaded.encoder(), loaded.objective(), List.copyOf(refs));
+                    loaded.augment(), loaded.frontend(), loaded.encoder(), loaded.objective(),
+                    taskRefs(loaded.probes(), tasks));
         }
         if (loaded.probes().isEmpty()) {
             throw new UserError("the run's recipe has no probes block; name tasks with --tasks (installed: "
@@ -115,6 +114,21 @@ public final class ProbeRun {
             ProbeTable table = runner.run(list, probes);
             return merge(runDir.resolve("probes.json"), table, seed, console);
         }
+    }
+
+    /**
+     * The probes {@code --tasks} names: a task the recipe's probes block configures keeps its settings and version
+     * range (its results replace the recipe's own in probes.json, so they must be the same measurement); any other
+     * runs at its defaults.
+     */
+    static List<ComponentRef> taskRefs(List<ComponentRef> configured, List<String> tasks) {
+        List<ComponentRef> refs = new ArrayList<>();
+        for (String task : tasks) {
+            refs.add(configured.stream().filter(r -> r.type().equals(task)).findFirst()
+                    .orElseGet(() -> new ComponentRef(PluginKind.PROBE, "probes.tasks", task, null,
+                            JsonNodeFactory.instance.objectNode())));
+        }
+        return List.copyOf(refs);
     }
 
     private static String installed(PluginRegistry registry) {
