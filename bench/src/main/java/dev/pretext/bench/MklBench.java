@@ -25,7 +25,8 @@ import java.util.Map;
  * Intel kernels on AMD), and with any other settings given as variants, interleaved round by round so that the
  * load of a shared machine falls on all of them alike. Per JVM: the 2048^3 matmul peak and the median training step
  * of the pretext Transformer at the peer shapes ({@link PeerBench}'s pretext side: fixed batch, AdamW, no data
- * loading).
+ * loading), its minor page faults per step, and the JVM's peak resident set (glibc malloc settings such as
+ * {@code GLIBC_TUNABLES=glibc.malloc.trim_threshold=...} go in as environment variables of a variant).
  *
  * <p>Arguments: {@code [--rounds 3] [--shapes quickstart,slim] [--steps 5] [--warmup 2]
  * [--variant "NAME KEY=VALUE ..."]...}. Without {@code --variant}: {@code default} (no preload) and {@code fast}
@@ -108,6 +109,8 @@ final class MklBench {
         shapeNames.forEach(s -> head.add(s + " s/step"));
         shapeNames.forEach(s -> head.add(s + " CPU-s/step"));
         shapeNames.forEach(s -> head.add(s + " vs first (wall, CPU)"));
+        shapeNames.forEach(s -> head.add(s + " minor faults/step"));
+        head.add("peak RSS GB");
         List<String[]> rows = new ArrayList<>();
         Map<String, Double> first = new LinkedHashMap<>();
         for (Variant v : variants) {
@@ -129,12 +132,17 @@ final class MklBench {
             }
             row.addAll(cpuCells);
             row.addAll(ratios);
+            for (String s : shapeNames) {
+                row.add(range(rs, n -> n.get("faults").get(s).asDouble(), "%.0f"));
+            }
+            row.add(range(rs, n -> n.get("peak_rss").asDouble() / 1e9, "%.2f"));
             rows.add(row.toArray(String[]::new));
         }
         System.out.println();
         Bench.printTable(head, rows);
         System.out.printf(Locale.ROOT, "%nmedian over %d rounds [min-max]; each JVM: matmul best of 6 (and FLOPs per CPU second over all 8), then %d steps after "
-                        + "%d warm-up per shape; CPU-s = this JVM's CPU time, all threads; 'vs first' = median / the first variant's%n", rounds, steps,
+                        + "%d warm-up per shape; CPU-s = this JVM's CPU time, all threads; 'vs first' = median / the first variant's; "
+                        + "peak RSS of the whole JVM over all shapes%n", rounds, steps,
                 warmup);
         for (Variant v : variants) {
             System.out.println("- " + v.name() + ": " + v.settings());
@@ -229,14 +237,17 @@ final class MklBench {
                 ObjectNode times = out.putObject("steps");
                 ObjectNode cpus = out.putObject("cpu_steps");
                 ObjectNode losses = out.putObject("last_loss");
+                ObjectNode faults = out.putObject("faults");
                 for (String s : shapes.split(",")) {
                     PeerBench.Config c = PeerBench.Config.parse(s);
                     PeerBench.Timing t = PeerBench.trainPretext(host, work, c, steps, warmup, 0.1, "mse");
                     times.put(c.name(), t.median());
                     cpus.put(c.name(), t.cpuPerStep());
                     losses.put(c.name(), t.lastLoss());
+                    faults.put(c.name(), t.faultsPerStep());
                 }
             }
+            out.put("peak_rss", peakRss());
             out.put("answer", answer());
             out.put("threads", JniUtils.getNumThreads());
             out.put("interop_threads", JniUtils.getNumInteropThreads());
@@ -244,6 +255,20 @@ final class MklBench {
             Bench.deleteTree(work);
         }
         System.out.println(MARK + out);
+    }
+
+    /** This process's peak resident set (Linux VmHWM) in bytes, -1 where unavailable. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** What MKL is told about the vendor in this process: the preloaded answer, else libtorch's own (Intel only). */

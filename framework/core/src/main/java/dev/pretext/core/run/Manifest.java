@@ -49,6 +49,7 @@ public final class Manifest {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             platform.put("memory_bytes", os.getTotalMemorySize());
         }
+        platform.put("environment", nativeSettings(System.getenv()));
         m.root.put("platform", platform);
 
         List<Map<String, Object>> components = new ArrayList<>();
@@ -78,6 +79,20 @@ public final class Manifest {
         }
         m.root.put("bundles", new ArrayList<>(bundles.values()));
         return m;
+    }
+
+    /** Settings that change how libtorch computes (kernels, threads, the allocator), as this process got them. */
+    static final List<String> NATIVE_SETTINGS = List.of("LD_PRELOAD", "GLIBC_TUNABLES", "OMP_WAIT_POLICY",
+            "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PRETEXT_MKL_VENDOR_FIX");
+
+    static Map<String, Object> nativeSettings(Map<String, String> env) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        for (String key : NATIVE_SETTINGS) {
+            if (env.containsKey(key)) {
+                set.put(key, env.get(key));
+            }
+        }
+        return set;
     }
 
     private static String sha256OfLocation(String location) {

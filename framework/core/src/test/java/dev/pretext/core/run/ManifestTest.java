@@ -56,4 +56,13 @@ class ManifestTest {
         first.merge(fresh);
         assertEquals("2026-12-05T08:00:00Z", first.asMap().get("created"), "a first description sets it");
     }
+
+    @Test
+    void nativeSettingsAreTheOnesSetAndOnlyThose() {
+        Map<String, Object> set = Manifest.nativeSettings(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1",
+                "OMP_WAIT_POLICY", "PASSIVE", "HOME", "/root", "PRETEXT_TOKEN", "ptx_secret"));
+        assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "OMP_WAIT_POLICY", "PASSIVE"), set);
+        // Set but empty is a choice too (GLIBC_TUNABLES= turns ./pretext's default off).
+        assertEquals(Map.of("GLIBC_TUNABLES", ""), Manifest.nativeSettings(Map.of("GLIBC_TUNABLES", "")));
+    }
 }
