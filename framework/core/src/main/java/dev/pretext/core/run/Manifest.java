@@ -36,6 +36,8 @@ public final class Manifest {
     }
 
     /**
+     * Describes a run, with the device it asked for and used.
+     *
      * @param device what the run asked for and used ({@link RunDevice#manifestEntry}); null records only the
      *               context's device
      */

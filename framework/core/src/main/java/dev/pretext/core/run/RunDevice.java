@@ -83,16 +83,14 @@ public final class RunDevice {
             return Request.AUTO;
         }
         String v = value.trim().toLowerCase(Locale.ROOT);
-        switch (v) {
-            case "auto":
-                return Request.AUTO;
-            case "cpu":
-                return new Request(Kind.CPU, -1);
-            case "gpu":
-            case "cuda":
-                return new Request(Kind.GPU, -1);
-            default:
-                break;
+        Request named = switch (v) {
+            case "auto" -> Request.AUTO;
+            case "cpu" -> new Request(Kind.CPU, -1);
+            case "gpu", "cuda" -> new Request(Kind.GPU, -1);
+            default -> null;
+        };
+        if (named != null) {
+            return named;
         }
         Matcher m = GPU_N.matcher(v.replace("cuda:", "gpu:"));
         if (m.matches()) {
@@ -108,13 +106,11 @@ public final class RunDevice {
      * @throws UserError when a GPU is asked for and none (or not that one) can be used: why, and what to do
      */
     public static Device resolve(Request request, Gpus gpus) {
-        switch (request.kind()) {
-            case CPU:
-                return Device.cpu();
-            case AUTO:
-                return gpus.libtorchGpus() > 0 ? Device.gpu(0) : Device.cpu();
-            default:
-                break;
+        if (request.kind() == Kind.CPU) {
+            return Device.cpu();
+        }
+        if (request.kind() == Kind.AUTO) {
+            return gpus.libtorchGpus() > 0 ? Device.gpu(0) : Device.cpu();
         }
         if (gpus.libtorchGpus() <= 0) {
             throw new UserError("device: " + request + " asked, but DJL's PyTorch engine sees no GPU ("
