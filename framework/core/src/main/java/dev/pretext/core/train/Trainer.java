@@ -106,7 +106,9 @@ public final class Trainer {
                     throw new IllegalStateException("parameter " + params.get(i).getName() + " is "
                             + target.getShape() + " on the device but " + source.getShape() + " on the CPU");
                 }
-                target.set(source.toType(target.getDataType(), false).toByteBuffer());
+                // Through a Java array, as checkpoints load: DJL copies it into the target on its device, and the
+                // target keeps no reference to the CPU copy's memory, which is freed below.
+                target.set(source.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
             }
         }
     }
