@@ -46,6 +46,10 @@ public final class Bench {
             MklBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("checkpoint")) {
+            CheckpointBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path dist = Path.of(System.getProperty("pretext.dist"));
         if (args.length > 0 && args[0].equals("tts")) {
             TtsBench.main(dist, Arrays.copyOfRange(args, 1, args.length));

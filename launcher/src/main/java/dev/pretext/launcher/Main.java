@@ -20,7 +20,7 @@ import java.nio.file.Path;
         description = "Self-supervised speech models trained on a compute budget.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, ProbeCommand.class, TargetsCommand.class,
                 BudgetCommand.class, SweepCommand.class, PlanCommand.class, CorpusCommand.class,
-                PluginsCommand.class, ExportCommand.class, ImportCommand.class,
+                PluginsCommand.class, DeviceCommand.class, ExportCommand.class, ImportCommand.class,
                 RecipeCommand.class, ServeCommand.class, SubmitCommand.class, JobsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -228,7 +228,7 @@ final class SweepCommand implements Callable<Integer> {
                     && row.get("flops") instanceof Double f && row.get("train_seconds") instanceof Double s
                     && !Files.exists(sweep.dir().resolve("runs").resolve((String) row.get("run"))
                     .resolve(".throughput-recorded"))) {
-                throughput.record(n, f, s);
+                throughput.record(n, f, s, row.get("device") instanceof String d ? d : "cpu");
                 try {
                     Files.writeString(sweep.dir().resolve("runs").resolve((String) row.get("run"))
                             .resolve(".throughput-recorded"), "");
@@ -237,6 +237,18 @@ final class SweepCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The device a run's recipe would get on this machine, without opening it: cpu or gpu. */
+    private static String deviceHere(Sweep.Run run) {
+        dev.pretext.core.run.RunDevice.Request asked = run.composed().recipe().deviceRequest();
+        if (asked.kind() == dev.pretext.core.run.RunDevice.Kind.CPU) {
+            return "cpu";
+        }
+        if (asked.kind() == dev.pretext.core.run.RunDevice.Kind.GPU) {
+            return "gpu";
+        }
+        return dev.pretext.core.run.RunDevice.probe().libtorchGpus() > 0 ? "gpu" : "cpu";
     }
 
     private void dryRun(Sweep sweep, PrintWriter out) {
@@ -256,7 +268,8 @@ final class SweepCommand implements Callable<Integer> {
                 continue;
             }
             double flops = plan.steps() * plan.flopsPerStep();
-            Throughput.Rate rate = throughput.estimate(plan.parameters());
+            // The kind of device the run would get here (auto: a GPU when DJL sees one).
+            Throughput.Rate rate = throughput.estimate(plan.parameters(), deviceHere(run));
             allMeasured &= rate.measured();
             double seconds = flops / rate.flopsPerSecond();
             totalFlops += flops;

@@ -72,7 +72,7 @@ public final class Exporter {
 
         Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".export-tmp");
         Path createdParent = Files.isDirectory(tmp.getParent()) ? null : tmp.getParent();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             UpstreamModel model = run.model();
             List<Parameter> params = model.initialize(manager, seed);
             Checkpoints.loadNetwork(checkpoint, params, manager);

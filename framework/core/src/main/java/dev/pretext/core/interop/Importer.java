@@ -90,7 +90,7 @@ public final class Importer {
             long seed = loaded.recipe().seed();
             ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, tmp, cacheDir, Device.cpu()));
             Map<String, Tensor> pretext = PretextNames.fromTorchaudio(source.tensors(), layout);
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
                 UpstreamModel model = run.model();
                 List<Parameter> params = model.initialize(manager, seed);
                 List<String> names = model.parameterNames();

@@ -139,13 +139,15 @@ public final class MemoryPlan {
      */
     public static String check(ComposedRun run) {
         Shape bound = shapeOf(run);
-        long limit = machineMemory();
-        check(run.loaded().source(), bound.withoutAttention(), limit, Runtime.getRuntime().maxMemory());
+        long limit = memoryOf(run.context().device());
+        String where = whereOf(run.context().device());
+        check(run.loaded().source(), bound.withoutAttention(), limit, where);
+        checkHeap(run.loaded().source(), bound.withoutAttention(), Runtime.getRuntime().maxMemory());
         Estimate e = estimate(bound);
         if (limit > 0 && e.total() > limit) {
             return "note: if every utterance were as long as batch.max_utterance_seconds (" + count(bound.longestFrames())
-                    + " frames), a training step would need about " + gb(e.total()) + " of memory, more than this "
-                    + "machine's " + gb(limit) + " (attention " + gb(e.attentionBytes()) + "); `pretext train` "
+                    + " frames), a training step would need about " + gb(e.total()) + " of memory, more than "
+                    + where + " " + gb(limit) + " (attention " + gb(e.attentionBytes()) + "); `pretext train` "
                     + "checks the data's real batches before it trains";
         }
         return null;
@@ -153,14 +155,35 @@ public final class MemoryPlan {
 
     /** On the data's real batches: refuses a run whose step cannot fit in this machine's memory. */
     public static void check(ComposedRun run, BatchPlanner planner) {
-        check(run.loaded().source(), shapeOf(run, planner), machineMemory());
+        check(run.loaded().source(), shapeOf(run, planner), memoryOf(run.context().device()),
+                whereOf(run.context().device()));
+    }
+
+    /** The memory a step's arrays live in: the GPU's own on a GPU, else the machine's. 0 when unknown. */
+    public static long memoryOf(ai.djl.Device device) {
+        if (device.isGpu()) {
+            try {
+                return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
+            } catch (RuntimeException | LinkageError e) {
+                return 0;
+            }
+        }
+        return machineMemory();
+    }
+
+    private static String whereOf(ai.djl.Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() + "'s" : "this machine's";
+    }
+
+    public static void check(LocatedYaml source, Shape shape, long limitBytes) {
+        check(source, shape, limitBytes, "this machine's");
     }
 
     /**
      * @throws dev.pretext.core.recipe.RecipeError at {@code batch.seconds} when the batch is most of the
      *                                             estimate, else at {@code encoder}, with the numbers
      */
-    public static void check(LocatedYaml source, Shape shape, long limitBytes) {
+    public static void check(LocatedYaml source, Shape shape, long limitBytes, String where) {
         Estimate e = estimate(shape);
         if (limitBytes <= 0 || e.total() <= limitBytes) {
             return;
@@ -171,7 +194,7 @@ public final class MemoryPlan {
         String parts = String.format(Locale.ROOT, "parameters, gradients and AdamW state %s; activations of %s "
                         + "frames per batch %s%s; loader batches %s", gb(e.parameterBytes()), count(shape.bodyFrames()),
                 gb(e.activationBytes() + e.attentionBytes()), attention, gb(e.batchBytes()));
-        String problem = "a training step needs about " + gb(e.total()) + " of memory, more than this machine's "
+        String problem = "a training step needs about " + gb(e.total()) + " of memory, more than " + where + " "
                 + gb(limitBytes);
         if (e.batchDominates()) {
             throw source.error("batch.seconds", problem, parts + "\n  lower batch.seconds (audio per batch) or "
@@ -193,6 +216,11 @@ public final class MemoryPlan {
     /** {@link #check(LocatedYaml, Shape, long)}, then the checkpoint against {@code heapBytes}. */
     public static void check(LocatedYaml source, Shape shape, long limitBytes, long heapBytes) {
         check(source, shape, limitBytes);
+        checkHeap(source, shape, heapBytes);
+    }
+
+    /** The checkpoint against {@code heapBytes} of Java heap. */
+    public static void checkHeap(LocatedYaml source, Shape shape, long heapBytes) {
         double heap = checkpointHeapBytes(shape);
         if (heap > heapBytes) {
             throw source.error("encoder", "writing a checkpoint needs about " + gb(heap) + " of Java heap (the "

@@ -38,6 +38,7 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
             throw yaml.error("", "a recipe is a mapping of sections (name, budget, data, frontend, ...)", null);
         }
         checkProbeSeeds(yaml);
+        checkDevice(yaml);
         Recipe recipe = ConfigBinder.bind(yaml, "", yaml.root(), Recipe.class);
         if (recipe.budget() == null) {
             throw yaml.error("budget", "missing", "add e.g. budget: {flops: 2.0e13} (or {steps: N} or {hours: H})");
@@ -69,6 +70,23 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
 
     public Recipe.Probes probing() {
         return recipe.probes() == null ? new Recipe.Probes(null, null, null, null) : recipe.probes();
+    }
+
+    /** device checked on the tree, so that a wrong value is reported at its own line. */
+    private static void checkDevice(LocatedYaml yaml) {
+        JsonNode device = yaml.root().get("device");
+        if (device == null) {
+            return;
+        }
+        if (!device.isTextual()) {
+            throw yaml.error("device", "'" + device.asText() + "' is not a device", "use one of "
+                    + dev.pretext.core.run.RunDevice.VALUES + " (default auto)");
+        }
+        try {
+            dev.pretext.core.run.RunDevice.parse(device.textValue());
+        } catch (IllegalArgumentException e) {
+            throw yaml.error("device", e.getMessage(), null);
+        }
     }
 
     /**

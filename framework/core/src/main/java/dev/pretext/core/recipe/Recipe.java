@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record Recipe(String name, Long seed, Budget budget, Data data, List<JsonNode> augment, JsonNode frontend,
                      FeatureNorm featureNorm, JsonNode encoder, JsonNode objective, Optim optim, Batch batch,
-                     Checkpoint checkpoint, Probes probes) {
+                     Checkpoint checkpoint, Probes probes, String device) {
     /** The longest run name: one folder name, well under file systems' 255 bytes. */
     public static final int MAX_NAME = 100;
 
@@ -37,6 +37,13 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         batch = batch == null ? new Batch(null, null, null, null) : batch;
         checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
         featureNorm = featureNorm == null ? new FeatureNorm(null, null) : featureNorm;
+        // Where the run trains: auto (a GPU when DJL sees one), cpu, gpu, gpu:N. Resolved when the run starts.
+        device = dev.pretext.core.run.RunDevice.parse(device).toString();
+    }
+
+    /** The parsed {@code device} key. */
+    public dev.pretext.core.run.RunDevice.Request deviceRequest() {
+        return dev.pretext.core.run.RunDevice.parse(device);
     }
 
     /**

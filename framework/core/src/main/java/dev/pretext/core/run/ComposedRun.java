@@ -144,6 +144,8 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         ObjectNode root = ConfigBinder.MAPPER.createObjectNode();
         root.put("name", r.name());
         root.put("seed", r.seed());
+        // What was asked (auto stays auto): the manifest records the device each start of the run used.
+        root.put("device", r.device());
         root.set("budget", ConfigBinder.MAPPER.valueToTree(r.budget()));
         ObjectNode data = root.putObject("data");
         data.set("train", component(train));

@@ -30,7 +30,7 @@ import java.util.List;
  * at a time. Forward passes are serialised; callers on several threads simply queue.
  */
 public final class LayerFeatures implements FrameFeatures, AutoCloseable {
-    private final NDManager manager = NDManager.newBaseManager();
+    private final NDManager manager;
     private final UpstreamModel model;
     private final FeaturePipeline pipeline;
     private final int layer;
@@ -43,8 +43,9 @@ public final class LayerFeatures implements FrameFeatures, AutoCloseable {
         }
         LoadedRecipe loaded = LoadedRecipe.load(recipe);
         long seed = loaded.recipe().seed();
-        ComposedRun composed = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir,
-                Device.cpu()));
+        Device device = RunDevice.open(loaded.recipe().deviceRequest());
+        this.manager = NDManager.newBaseManager(device);
+        ComposedRun composed = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, device));
         this.model = composed.model();
         int layers = model.encoder().layers();
         if (layer < 0 || layer > layers) {

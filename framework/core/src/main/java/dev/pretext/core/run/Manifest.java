@@ -32,6 +32,16 @@ public final class Manifest {
     }
 
     public static Manifest describe(Path file, ComposedRun run, Path sourceDir) {
+        return describe(file, run, sourceDir, null);
+    }
+
+    /**
+     * Describes a run, with the device it asked for and used.
+     *
+     * @param device what the run asked for and used ({@link RunDevice#manifestEntry}); null records only the
+     *               context's device
+     */
+    public static Manifest describe(Path file, ComposedRun run, Path sourceDir, Map<String, Object> device) {
         Manifest m = new Manifest(file);
         m.root.put("run", run.recipe().name());
         m.root.put("created", Instant.now().toString());
@@ -42,7 +52,10 @@ public final class Manifest {
         platform.put("djl", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
         platform.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        platform.put("device", run.context().device().toString());
+        platform.put("device", RunDevice.describe(run.context().device()));
+        if (device != null) {
+            platform.put("device_detail", device);
+        }
         platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         platform.put("cores", Runtime.getRuntime().availableProcessors());
@@ -161,11 +174,49 @@ public final class Manifest {
 
     /** Takes everything from a fresh description except when the run was first created. */
     public void merge(Manifest fresh) {
+        recordDeviceHistory(fresh);
         fresh.root.forEach((k, v) -> {
             if (!(k.equals("created") && root.containsKey(k))) {
                 root.put(k, v);
             }
         });
+    }
+
+    /**
+     * Keeps {@code device_history}: one entry per start of the run whose device differs from the one before
+     * (the first start included), so that a run trained partly on a GPU and partly on the CPU says so.
+     */
+    @SuppressWarnings("unchecked")
+    private void recordDeviceHistory(Map<String, Object> freshRoot) {
+        String before = deviceOf(root);
+        String now = deviceOf(freshRoot);
+        if (now == null) {
+            return;
+        }
+        Object existing = root.get("device_history");
+        List<Object> history = existing instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+        if (history.isEmpty() && before != null) {
+            Map<String, Object> first = new LinkedHashMap<>();
+            first.put("device", before);
+            first.put("started", root.get("created"));
+            history.add(first);
+        }
+        if (!now.equals(before)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("device", now);
+            entry.put("started", freshRoot.get("created"));
+            history.add(entry);
+        }
+        freshRoot.put("device_history", history);
+    }
+
+    private void recordDeviceHistory(Manifest fresh) {
+        recordDeviceHistory(fresh.root);
+    }
+
+    /** The device a manifest's platform records, or null. */
+    public static String deviceOf(Map<String, Object> root) {
+        return root.get("platform") instanceof Map<?, ?> p && p.get("device") instanceof String d ? d : null;
     }
 
     public Map<String, Object> asMap() {

@@ -77,7 +77,9 @@ public final class ProbeRun {
                     + installed(registry) + ")");
         }
         long seed = loaded.recipe().seed();
-        ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, Device.cpu()));
+        // The device the run's recipe asks for (edit device in its recipe.yaml to probe a GPU run on a CPU).
+        Device device = RunDevice.open(loaded.recipe().deviceRequest());
+        ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, device));
         Path checkpoint = new Checkpoints(runDir.resolve("checkpoints"), 1).latest().orElse(null);
         if (upstreams.contains("pretrained") && checkpoint == null) {
             throw new UserError(runDir + " has no checkpoint to probe (checkpoints/ is empty or missing); train or "
@@ -95,14 +97,14 @@ public final class ProbeRun {
             probes.put(p.plugin().type(), p.instance());
         }
         runner.supportedTasksHint(() -> supported(registry, run, runner));
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             List<ProbeRunner.Upstream> list = new ArrayList<>();
             if (upstreams.contains("features")) {
                 list.add(runner.featuresUpstream());
             }
             if (upstreams.contains("random")) {
                 UpstreamModel random = run.newModel();
-                random.initialize(manager, seed);
+                TrainingRun.initializeAsOnCpu(run, random, manager, seed);
                 list.add(runner.encoderUpstream("random", random, manager));
             }
             if (upstreams.contains("pretrained")) {

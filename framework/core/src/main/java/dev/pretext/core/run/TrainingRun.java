@@ -59,7 +59,10 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    /** Builds every component without running anything: what {@code pretext recipe check} does. */
+    /**
+     * Builds every component without running anything: what {@code pretext recipe check} does. The device is
+     * checked for its form only: the machine that checks a recipe need not be the one that trains it.
+     */
     public static ComposedRun check(LoadedRecipe recipe, PluginRegistry registry, Path runDir, Path cacheDir) {
         return ComposedRun.compose(recipe, registry, new RunContext(recipe.recipe().seed(), runDir, cacheDir,
                 Device.cpu()));
@@ -67,15 +70,26 @@ public final class TrainingRun {
 
     public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
         Path runDir = options.runDir();
+        // The device first: a GPU asked for where none can be used is a one-line error before anything else.
+        RunDevice.Request asked = recipe.recipe().deviceRequest();
+        Device device = RunDevice.open(asked);
         ComposedRun run = ComposedRun.compose(recipe, registry,
-                new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), Device.cpu()));
+                new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), device));
         String memory = dev.pretext.core.plan.MemoryPlan.check(run);
         // Only a recipe that composes and fits makes (or, with --force, replaces) the run folder.
         prepareFolder(runDir, options);
         writeRecipe(run, runDir, options.resume(), console);
-        Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir());
+        Manifest manifest = Manifest.describe(runDir.resolve("manifest.json"), run, options.sourceDir(),
+                RunDevice.manifestEntry(asked, device, RunDevice.probe()));
         if (options.resume()) {
             Manifest previous = Manifest.load(runDir.resolve("manifest.json"));
+            String before = Manifest.deviceOf(previous.asMap());
+            if (before != null && !before.equals(RunDevice.describe(device))) {
+                console.line("this run trained on " + before + " and resumes on " + RunDevice.describe(device)
+                        + ": it continues from the checkpoint's exact weights, optimiser state and data position, "
+                        + "but later steps round differently (and libtorch's own random draws, e.g. dropout, differ) "
+                        + "from an uninterrupted run on " + before + "; manifest.json keeps device_history");
+            }
             previous.merge(manifest);
             manifest = previous;
         }
@@ -107,10 +121,15 @@ public final class TrainingRun {
         BatchPlanner planner = new BatchPlanner(trainUtterances, r.batch().seconds(), r.batch().maxUtteranceSeconds(),
                 r.seed());
 
-        try (NDManager manager = NDManager.newBaseManager()) {
+        if (device.isGpu()) {
+            console.line("device: " + RunDevice.describe(device) + " (asked: " + asked + ")");
+        }
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             UpstreamModel model = run.model();
             Trainer trainer = new Trainer(new Trainer.Setup(model, run.objective().instance(), planner,
-                    trainPipeline, r, runDir, console));
+                    trainPipeline, r, runDir, console, cpu -> Trainer.initialize(run.newModel(),
+                    run.composer().recreate(run.objective(), dev.pretext.api.model.Objective.class,
+                            run.frontend().instance().spec()), cpu, r.seed())));
             Trainer.Outcome outcome = trainer.train(manager, options.resume());
 
             Map<String, Object> training = new LinkedHashMap<>();
@@ -196,7 +215,7 @@ public final class TrainingRun {
         if (probing.baselines().contains("random")) {
             UpstreamModel random = run.newModel();
             // The same initial weights the pre-trained network started from.
-            random.initialize(manager, r.seed());
+            initializeAsOnCpu(run, random, manager, r.seed());
             upstreams.add(runner.encoderUpstream("random", random, manager));
         }
         upstreams.add(runner.encoderUpstream("pretrained", trained, manager));
@@ -205,6 +224,17 @@ public final class TrainingRun {
             probes.put(p.plugin().type(), p.instance());
         }
         return runner.run(upstreams, probes);
+    }
+
+    /**
+     * Initialises a network from the seed with the weights the CPU draws, whatever the manager's device, so that
+     * the random baseline is the same network on every device (as the trainer's start is).
+     */
+    static void initializeAsOnCpu(ComposedRun run, UpstreamModel model, NDManager manager, long seed) {
+        List<ai.djl.nn.Parameter> params = model.initialize(manager, seed);
+        if (!manager.getDevice().equals(Device.cpu())) {
+            Trainer.copyCpuWeights(params, cpu -> run.newModel().initialize(cpu, seed));
+        }
     }
 
     /**
@@ -378,6 +408,10 @@ public final class TrainingRun {
             for (JsonNode n : List.of(a, b)) {
                 if (n.get("data") instanceof ObjectNode data) {
                     data.remove(ComposedRun.CACHE_KEY);
+                }
+                if (n instanceof ObjectNode root) {
+                    // The device may change between starts (a GPU run resumed on a CPU); the manifest records it.
+                    root.remove("device");
                 }
                 if (n instanceof ObjectNode root) {
                     adjust.accept(root);

@@ -477,9 +477,10 @@ public final class SlurmExecutor implements SweepExecutor {
         }
         s.append("set -u\n");
         // The environment the local executor's runs get (sbatch exports the submitter's by default; a site may
-        // not): the libtorch cache, the MKL preload, OpenMP's waiting.
+        // not): the libtorch cache, the MKL preload, OpenMP's waiting, a CUDA libtorch's place and flavour. Never
+        // CUDA_VISIBLE_DEVICES: Slurm sets it per job to the GPUs it gave the job.
         for (String var : List.of("OPT_OUT_TRACKING", "OMP_WAIT_POLICY", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR",
-                "LD_PRELOAD", "PRETEXT_CACHE")) {
+                "LD_PRELOAD", "PRETEXT_CACHE", "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION")) {
             String v = System.getenv(var);
             if (v != null) {
                 s.append("export ").append(var).append('=').append(quote(v)).append('\n');

@@ -62,6 +62,8 @@ public final class SweepResults {
         JsonNode training = manifest == null ? null : manifest.get("training");
         JsonNode data = manifest == null ? null : manifest.get("data");
         row.put("parameters", manifest == null || !manifest.has("parameters") ? null : manifest.get("parameters").asLong());
+        // Where it trained (results.jsonl only: the CSV keeps its columns).
+        row.put("device", manifest == null ? null : manifest.path("platform").path("device").asText(null));
         row.put("flops_budget", number(training, "flops_budget"));
         row.put("flops", number(training, "flops"));
         row.put("steps", training == null ? null : training.path("steps").asLong());

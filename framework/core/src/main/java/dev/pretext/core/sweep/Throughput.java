@@ -28,11 +28,21 @@ public final class Throughput {
     }
 
     public void record(long parameters, double flops, double seconds) {
+        record(parameters, flops, seconds, "cpu");
+    }
+
+    /**
+     * Records a finished run's speed.
+     *
+     * @param device the device it trained on ({@code cpu}, {@code gpu:0}, ...): a GPU's speed says nothing about
+     *               the CPU's, so estimates use runs of the same kind of device only
+     */
+    public void record(long parameters, double flops, double seconds, String device) {
         if (parameters <= 0 || !(flops > 0) || !(seconds > 0)) {
             return;
         }
         String line = "{\"parameters\":" + parameters + ",\"flops_per_second\":" + (flops / seconds) + ",\"cores\":"
-                + Runtime.getRuntime().availableProcessors() + "}\n";
+                + Runtime.getRuntime().availableProcessors() + ",\"device\":\"" + kind(device) + "\"}\n";
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -41,8 +51,21 @@ public final class Throughput {
         }
     }
 
-    /** The rate of the recorded run nearest in size (log scale), or the planner's assumed rate. */
+    /** {@link #estimate(long, String)} on the CPU. */
     public Rate estimate(long parameters) {
+        return estimate(parameters, "cpu");
+    }
+
+    /** {@code cpu} or {@code gpu}: what a device name is, for comparing speeds. */
+    static String kind(String device) {
+        return device != null && device.startsWith("gpu") ? "gpu" : "cpu";
+    }
+
+    /**
+     * The rate of the recorded run nearest in size (log scale) on the same kind of device (records written before
+     * devices were recorded are CPU runs), or the planner's assumed rate.
+     */
+    public Rate estimate(long parameters, String device) {
         List<JsonNode> records = new ArrayList<>();
         try {
             if (Files.isRegularFile(file)) {
@@ -50,7 +73,8 @@ public final class Throughput {
                     try {
                         JsonNode n = Json.MAPPER.readTree(line);
                         if (n.path("cores").asInt() == Runtime.getRuntime().availableProcessors()
-                                && n.path("flops_per_second").asDouble() > 0) {
+                                && n.path("flops_per_second").asDouble() > 0
+                                && kind(n.path("device").asText("cpu")).equals(kind(device))) {
                             records.add(n);
                         }
                     } catch (IOException e) {

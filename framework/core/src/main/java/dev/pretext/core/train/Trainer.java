@@ -40,9 +40,22 @@ import java.util.SplittableRandom;
  * epoch, so a run resumed from a checkpoint continues with exactly the numbers an uninterrupted run would have.
  */
 public final class Trainer {
-    /** Everything a training run is made of. */
+    /**
+     * Everything a training run is made of.
+     *
+     * @param cpuWeights builds a fresh copy of the model and objective and initialises it on the CPU manager it is
+     *                   given, returning its parameters in the order of {@link #initialize}; used when the run's
+     *                   manager is on a GPU, so that a run starts from the same weights on every device (libtorch
+     *                   draws other random numbers on CUDA than on the CPU). May be null: then a GPU run keeps the
+     *                   weights drawn on the GPU.
+     */
     public record Setup(UpstreamModel model, Objective objective, BatchPlanner planner,
-                        FeaturePipeline pipeline, Recipe recipe, Path runDir, Console console) {
+                        FeaturePipeline pipeline, Recipe recipe, Path runDir, Console console,
+                        java.util.function.Function<NDManager, List<Parameter>> cpuWeights) {
+        public Setup(UpstreamModel model, Objective objective, BatchPlanner planner, FeaturePipeline pipeline,
+                     Recipe recipe, Path runDir, Console console) {
+            this(model, objective, planner, pipeline, recipe, runDir, console, null);
+        }
     }
 
     /**
@@ -75,10 +88,38 @@ public final class Trainer {
         return params;
     }
 
+    /**
+     * Overwrites parameters made on another device with the same network's parameters drawn on the CPU: every
+     * host-side value goes to the device by an explicit copy into the parameter's own array.
+     */
+    public static void copyCpuWeights(List<Parameter> params, java.util.function.Function<NDManager, List<Parameter>> cpu) {
+        try (NDManager host = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            List<Parameter> drawn = cpu.apply(host);
+            if (drawn.size() != params.size()) {
+                throw new IllegalStateException("the CPU copy of the network has " + drawn.size()
+                        + " parameters, the run's " + params.size());
+            }
+            for (int i = 0; i < params.size(); i++) {
+                NDArray target = params.get(i).getArray();
+                NDArray source = drawn.get(i).getArray();
+                if (!target.getShape().equals(source.getShape())) {
+                    throw new IllegalStateException("parameter " + params.get(i).getName() + " is "
+                            + target.getShape() + " on the device but " + source.getShape() + " on the CPU");
+                }
+                // Through a Java array, as checkpoints load: DJL copies it into the target on its device, and the
+                // target keeps no reference to the CPU copy's memory, which is freed below.
+                target.set(source.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+            }
+        }
+    }
+
     public Outcome train(NDManager manager, boolean resume) {
         UpstreamModel model = setup.model();
         Objective objective = setup.objective();
         List<Parameter> params = initialize(model, objective, manager, seed);
+        if (!manager.getDevice().equals(ai.djl.Device.cpu()) && setup.cpuWeights() != null) {
+            copyCpuWeights(params, setup.cpuWeights());
+        }
         TeacherSchedule schedule = objective.teacher();
         // The teacher starts as a copy of the initial body; its weights are checkpointed after the student's.
         Teacher teacher = schedule == null ? null : new Teacher(schedule, model.bodyParameters());

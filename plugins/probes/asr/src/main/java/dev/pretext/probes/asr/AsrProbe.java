@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.api.probe.Probe;
@@ -34,10 +35,23 @@ import java.util.Optional;
  */
 public final class AsrProbe implements Probe {
     private final AsrConfig config;
+    /** Where the head's arrays live: the run's device; the probe's inputs are host arrays copied there. */
+    private final Device device;
 
-    @Inject
+    /** A probe whose head trains on the CPU (tests, tools). */
     public AsrProbe(AsrConfig config) {
+        this(config, Device.cpu());
+    }
+
+    /** The probe of a run: its head trains on the run's device. */
+    @Inject
+    public AsrProbe(AsrConfig config, RunContext context) {
+        this(config, context.device());
+    }
+
+    private AsrProbe(AsrConfig config, Device device) {
         this.config = config;
+        this.device = device;
     }
 
     @Override
@@ -68,7 +82,7 @@ public final class AsrProbe implements Probe {
             tooShort += Ctc.minimumFrames(targets[i]) > frames[i] ? 1 : 0;
         }
 
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             ConvolutionalHead model = new ConvolutionalHead(layers, config.channels(), config.kernel(),
                     Characters.CLASSES);
             HeadTrainer.initialise(model, manager, input.seed(), new Shape(layers, 1, 1, dim), new Shape(1, 1, 1));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.data.PhoneSegment;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
@@ -43,12 +44,25 @@ import java.util.SplittableRandom;
  */
 public final class KeywordsProbe implements Probe {
     private final KeywordsConfig config;
+    /** Where the head's arrays live: the run's device; the probe's inputs are host arrays copied there. */
+    private final Device device;
     private final KeywordClasses classes;
 
-    @Inject
+    /** A probe whose head trains on the CPU (tests, tools). */
     public KeywordsProbe(KeywordsConfig config) {
+        this(config, Device.cpu());
+    }
+
+    /** The probe of a run: its head trains on the run's device. */
+    @Inject
+    public KeywordsProbe(KeywordsConfig config, RunContext context) {
+        this(config, context.device());
+    }
+
+    private KeywordsProbe(KeywordsConfig config, Device device) {
         this.config = config;
         this.classes = new KeywordClasses(config);
+        this.device = device;
     }
 
     @Override
@@ -81,7 +95,7 @@ public final class KeywordsProbe implements Probe {
         float[][] testPooled = standardiser.applyAll(test.pooled());
         int[] trainLabels = train.labels();
 
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             WeightedLayerSum mixture = new WeightedLayerSum(layers);
             SequentialBlock model = new SequentialBlock()
                     .add(mixture)

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.data.PhoneSegment;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
@@ -44,10 +45,23 @@ import java.util.TreeMap;
  */
 public final class PhoneFramesProbe implements Probe {
     private final PhoneFramesConfig config;
+    /** Where the head's arrays live: the run's device; the probe's inputs are host arrays copied there. */
+    private final Device device;
 
-    @Inject
+    /** A probe whose head trains on the CPU (tests, tools). */
     public PhoneFramesProbe(PhoneFramesConfig config) {
+        this(config, Device.cpu());
+    }
+
+    /** The probe of a run: its head trains on the run's device. */
+    @Inject
+    public PhoneFramesProbe(PhoneFramesConfig config, RunContext context) {
+        this(config, context.device());
+    }
+
+    private PhoneFramesProbe(PhoneFramesConfig config, Device device) {
         this.config = config;
+        this.device = device;
     }
 
     @Override
@@ -110,7 +124,7 @@ public final class PhoneFramesProbe implements Probe {
         }
         int classCount = classes.size();
 
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             NDArray frames = manager.create(resident, new Shape(layers, trainFrames, dim));
             resident = null; // the Java copy is no longer needed; the array above holds the frames
             WeightedLayerSum mixture = new WeightedLayerSum(layers);

@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.api.probe.Probe;
@@ -42,10 +43,23 @@ public final class PhonemesProbe implements Probe {
     private static final int BLANK = 0;
 
     private final PhonemesConfig config;
+    /** Where the head's arrays live: the run's device; the probe's inputs are host arrays copied there. */
+    private final Device device;
 
-    @Inject
+    /** A probe whose head trains on the CPU (tests, tools). */
     public PhonemesProbe(PhonemesConfig config) {
+        this(config, Device.cpu());
+    }
+
+    /** The probe of a run: its head trains on the run's device. */
+    @Inject
+    public PhonemesProbe(PhonemesConfig config, RunContext context) {
+        this(config, context.device());
+    }
+
+    private PhonemesProbe(PhonemesConfig config, Device device) {
         this.config = config;
+        this.device = device;
     }
 
     @Override
@@ -85,7 +99,7 @@ public final class PhonemesProbe implements Probe {
                     .mapToInt(classes::get).toArray();
         }
 
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             WeightedLayerSum mixture = new WeightedLayerSum(layers);
             SequentialBlock model = new SequentialBlock().add(mixture);
             if (config.hidden() > 0) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.RunContext;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.LayerStack;
 import dev.pretext.api.probe.Probe;
@@ -36,10 +37,23 @@ import java.util.TreeMap;
  */
 public final class SpeakersProbe implements Probe {
     private final SpeakersConfig config;
+    /** Where the head's arrays live: the run's device; the probe's inputs are host arrays copied there. */
+    private final Device device;
 
-    @Inject
+    /** A probe whose head trains on the CPU (tests, tools). */
     public SpeakersProbe(SpeakersConfig config) {
+        this(config, Device.cpu());
+    }
+
+    /** The probe of a run: its head trains on the run's device. */
+    @Inject
+    public SpeakersProbe(SpeakersConfig config, RunContext context) {
+        this(config, context.device());
+    }
+
+    private SpeakersProbe(SpeakersConfig config, Device device) {
         this.config = config;
+        this.device = device;
     }
 
     @Override
@@ -63,7 +77,7 @@ public final class SpeakersProbe implements Probe {
             trainLabels[i] = classes.get(input.train().get(i).utterance().speaker());
         }
 
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             WeightedLayerSum mixture = new WeightedLayerSum(layers);
             SequentialBlock model = new SequentialBlock()
                     .add(mixture)

@@ -1,5 +1,6 @@
 package dev.pretext.probes.support;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
@@ -301,6 +302,7 @@ public final class Ctc {
         int batch = (int) shape[0];
         int frames = (int) shape[1];
         int classes = (int) shape[2];
+        // The forward-backward runs on the host: the logits are copied there (a GPU-to-host copy on a GPU) ...
         Result r = lossAndGradient(logits.toFloatArray(), batch, frames, classes, inputLengths, targets, blank);
         double total = 0;
         for (double l : r.losses()) {
@@ -309,10 +311,12 @@ public final class Ctc {
             }
         }
         NDManager manager = logits.getManager();
+        Device device = logits.getDevice();
+        // ... and its results copied back explicitly to the logits' device, whatever the manager's default.
         // Arrays, never Number operands: DJL frees those before autograd has used them.
-        NDArray g = manager.create(r.gradient(), logits.getShape());
+        NDArray g = manager.create(r.gradient(), logits.getShape()).toDevice(device, false);
         NDArray carrier = logits.mul(g).sum();
-        return carrier.sub(carrier.stopGradient()).add(manager.create((float) total));
+        return carrier.sub(carrier.stopGradient()).add(manager.create((float) total).toDevice(device, false));
     }
 
     /**
