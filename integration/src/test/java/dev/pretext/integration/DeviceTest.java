@@ -78,6 +78,16 @@ class DeviceTest {
         assertEquals("cpu", manifest.at("/platform/device_detail/asked").asText(), manifest.toString());
         assertTrue(!manifest.has("device_history") || manifest.get("device_history").size() == 1,
                 manifest.toString());
+
+        // pretext probe --device overrides the recipe's device (a GPU run probed on a CPU machine: --device cpu).
+        Cli gpu = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "speakers", "--upstream",
+                "features", "--device", "gpu");
+        assertEquals(2, gpu.exit(), gpu.err() + gpu.out());
+        assertTrue(gpu.err().contains("sees no GPU"), gpu.err());
+        Cli wrong = Cli.run(temp.resolve("cache"), "probe", run.toString(), "--tasks", "speakers", "--device",
+                "gpu0");
+        assertEquals(2, wrong.exit(), wrong.err() + wrong.out());
+        assertTrue(wrong.err().contains("--device: 'gpu0' is not a device"), wrong.err());
     }
 
     @Test

@@ -40,6 +40,10 @@ final class ProbeCommand implements Callable<Integer> {
                     + "else its seed).")
     List<Long> seeds = List.of();
 
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "auto, cpu, gpu or gpu:N (default: the run's recipe), e.g. cpu to probe a GPU run here.")
+    String device;
+
     @Option(names = "--json", description = "Print the results as JSON (as written to probes.json).")
     boolean json;
 
@@ -47,7 +51,7 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         try (Host host = main.startHost()) {
             Console console = json ? Console.quiet() : Console.to(main.out());
-            ProbeTable table = ProbeRun.execute(runDir.toAbsolutePath(), tasks, upstreams, seeds,
+            ProbeTable table = ProbeRun.execute(runDir.toAbsolutePath(), tasks, upstreams, seeds, device,
                     host.registry(), main.cacheDir(), console);
             var out = main.out();
             if (json) {

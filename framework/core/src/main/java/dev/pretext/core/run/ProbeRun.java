@@ -43,9 +43,10 @@ public final class ProbeRun {
      *                  defaults); empty for the recipe's own probes block
      * @param upstreams which of {@link #UPSTREAMS} to probe
      * @param seeds     probe seeds; empty for the recipe's own ({@code probes.seeds}, else its run seed)
+     * @param device    where to probe ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}); null for the recipe's
      */
     public static ProbeTable execute(Path runDir, List<String> tasks, List<String> upstreams, List<Long> seeds,
-                                     PluginRegistry registry, Path cacheDir, Console console) {
+                                     String device, PluginRegistry registry, Path cacheDir, Console console) {
         Path recipeFile = runDir.resolve("recipe.yaml");
         if (!Files.isRegularFile(recipeFile)) {
             throw new UserError(runDir + " is not a run folder (no recipe.yaml); give the folder `pretext train` "
@@ -77,9 +78,15 @@ public final class ProbeRun {
                     + installed(registry) + ")");
         }
         long seed = loaded.recipe().seed();
-        // The device the run's recipe asks for (edit device in its recipe.yaml to probe a GPU run on a CPU).
-        Device device = RunDevice.open(loaded.recipe().deviceRequest());
-        ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, device));
+        // The device asked for here, else the one the run's recipe asks for (a GPU run probed on a CPU: --device cpu).
+        RunDevice.Request request;
+        try {
+            request = device == null ? loaded.recipe().deviceRequest() : RunDevice.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--device: " + e.getMessage());
+        }
+        Device used = RunDevice.open(request);
+        ComposedRun run = ComposedRun.compose(loaded, registry, new RunContext(seed, runDir, cacheDir, used));
         Path checkpoint = new Checkpoints(runDir.resolve("checkpoints"), 1).latest().orElse(null);
         if (upstreams.contains("pretrained") && checkpoint == null) {
             throw new UserError(runDir + " has no checkpoint to probe (checkpoints/ is empty or missing); train or "
@@ -97,7 +104,7 @@ public final class ProbeRun {
             probes.put(p.plugin().type(), p.instance());
         }
         runner.supportedTasksHint(() -> supported(registry, run, runner));
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        try (NDManager manager = NDManager.newBaseManager(used)) {
             List<ProbeRunner.Upstream> list = new ArrayList<>();
             if (upstreams.contains("features")) {
                 list.add(runner.featuresUpstream());
