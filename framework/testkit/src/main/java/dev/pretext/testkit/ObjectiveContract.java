@@ -38,13 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every objective must do, checked on real libtorch with a real encoder and the real-signal batch of
- * {@link SpectralBatch}. An objective bundle's test extends this class and supplies the objective and the
- * encoder (testkit cannot depend on plugins); it may add its own tests beside these.
+ * {@link SpectralBatch}. An objective bundle's test extends this class and supplies the objective, and the
+ * encoder if the testkit's small {@link TestEncoder} will not do; it may add its own tests beside these.
  *
  * <pre>{@code
  * class ApcContractTest extends ObjectiveContract {
  *     protected Objective newObjective(FeatureSpec spec) { return new ApcObjective(new ApcConfig(null, null)); }
- *     protected Encoder newEncoder(FeatureSpec spec) { return new TransformerEncoder(CAUSAL_SHAPE, spec); }
+ *     protected Encoder newEncoder(FeatureSpec spec) { return TestEncoder.smallCausal(); }
  * }
  * }</pre>
  *
@@ -69,10 +69,13 @@ public abstract class ObjectiveContract {
     protected abstract Objective newObjective(FeatureSpec spec);
 
     /**
-     * A new, uninitialised encoder for {@code spec}; small, e.g. the transformer bundle's
-     * {@code TransformerConfig.shape(2, 32, 4, 64)} (causal when the objective needs it).
+     * A new, uninitialised encoder for {@code spec}: by default the testkit's {@link TestEncoder#small()}, so that
+     * an objective outside pretext needs no encoder bundle. Override for a causal one
+     * ({@link TestEncoder#smallCausal()}) or a real body.
      */
-    protected abstract Encoder newEncoder(FeatureSpec spec);
+    protected Encoder newEncoder(FeatureSpec spec) {
+        return TestEncoder.small();
+    }
 
     /** The features the objective is tested on; override for another width. */
     protected FeatureSpec spec() {
