@@ -3,7 +3,9 @@ package dev.pretext.api.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.pretext.api.annotation.Experimental;
 import dev.pretext.api.data.Utterance;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import java.util.Optional;
  * A self-supervised training objective: it decides what the encoder sees (masking), what it must predict,
  * and the loss. Its heads are trained with the encoder and discarded after pre-training.
  */
+@ConsumerType
 public interface Objective {
     /** The block holding the objective's own parameters (heads, codebooks); may have none. */
     Block block();
@@ -34,6 +37,7 @@ public interface Objective {
     }
 
     /** Work needed once before training (targets to make); none by default. */
+    @Experimental
     default Optional<Preparation> preparation() {
         return Optional.empty();
     }
