@@ -40,7 +40,7 @@ class RecipeErrorsTest {
             wrong value type      | {type: tts, minutes: lots} | {type: transformer, preset: tiny} | {type: mam}                  | 5 | data.train.minutes | number
             invalid value         | {type: tts, minutes: 0.2} | {type: transformer, preset: tiny} | {type: mam, mask_prob: 1.5}   | 8 | objective          | mask_prob
             unknown plugin type   | {type: tts, minutes: 0.2} | {type: transformer, preset: tiny} | {type: hubertt}               | 8 | objective.type     | did you mean 'hubert'?
-            unsatisfiable version | {type: tts, minutes: 0.2} | {type: transformer, preset: tiny} | {type: mam, version: '[2.0,3.0)'} | 8 | objective.version | installed: 1.0.1
+            unsatisfiable version | {type: tts, minutes: 0.2} | {type: transformer, preset: tiny} | {type: mam, version: '[2.0,3.0)'} | 8 | objective.version | installed: 1.1.0
             missing data folder   | {type: wavdir, root: /no/such/folder} | {type: transformer, preset: tiny} | {type: mam} | 5 | data.train | /no/such/folder
             heads not dividing    | {type: tts, minutes: 0.2} | {type: transformer, layers: 2, dim: 30, heads: 4, ffn: 60} | {type: mam} | 7 | encoder | heads
             """)

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The example in examples/objective-denoise is a separate Maven project that knows only the api jar: built here
- * with the Maven running this build, dropped into a plugins folder beside the shipped bundles, listed and trained.
+ * The example in examples/objective-denoise is a separate Maven project that knows only the api jar (and the testkit
+ * for its contract test): built and tested here with the Maven running this build against a temporary repository,
+ * dropped into a plugins folder beside the shipped bundles, listed and trained.
  */
 class ThirdPartyObjectiveTest {
     @TempDir
@@ -42,21 +44,72 @@ class ThirdPartyObjectiveTest {
         assertEquals(0, p.exitValue(), command + " failed:\n" + Files.readString(log));
     }
 
-    /** Builds the example against this build's api jar, as a third party would against a released one. */
+    /**
+     * Builds the example, and runs its contract test, against this build's api and testkit jars published to a
+     * temporary Maven repository, as a third party would against a release. Nothing is installed into a user's
+     * repository: the example's build has an empty local repository of its own and reads the rest (DJL, Maven's
+     * plugins) from this build's repository as if it were a remote one.
+     */
     private Path buildExample() throws Exception {
         Path root = repository();
         String version = System.getProperty("pretext.version");
-        Path api = root.resolve("framework/api/target/pretext-api-" + version + ".jar");
-        assertTrue(Files.isRegularFile(api), "the api jar is built before the integration tests: " + api);
+        Path buildRepository = Path.of(System.getProperty("pretext.m2"));
+        Path release = Files.createDirectories(temp.resolve("release-repository"));
         Path log = temp.resolve("maven.log");
-        // The api's pom names pretext's parent pom: both go into the local repository, as a release would.
-        run(root, log, "install:install-file", "-Dfile=pom.xml", "-DpomFile=pom.xml", "-Dpackaging=pom");
-        run(root, log, "install:install-file", "-Dfile=" + api, "-DpomFile=framework/api/pom.xml");
+        // The api's and testkit's poms name pretext's parent pom, and the testkit needs the core: all four go in.
+        publish(root, buildRepository, release, log, "pom.xml", "pom.xml");
+        for (String module : List.of("framework/api", "framework/core", "framework/testkit")) {
+            String artifact = "pretext-" + Path.of(module).getFileName();
+            Path jar = root.resolve(module + "/target/" + artifact + "-" + version + ".jar");
+            assertTrue(Files.isRegularFile(jar), "the jar is built before the integration tests: " + jar);
+            publish(root, buildRepository, release, log, jar.toString(), module + "/pom.xml");
+        }
+        Path settings = temp.resolve("settings.xml");
+        Files.writeString(settings, SETTINGS.formatted(release.toUri(), buildRepository.toUri(),
+                release.toUri(), buildRepository.toUri()));
         Path example = temp.resolve("objective-denoise");
         copyTree(root.resolve("examples/objective-denoise"), example);
-        run(example, log, "package", "-Dpretext.version=" + version);
-        return example.resolve("target/pretext-objective-denoise-1.0.0.jar");
+        String djlCache = System.getenv("DJL_CACHE_DIR");
+        List<String> args = new ArrayList<>(List.of("-s", settings.toString(),
+                "-Dmaven.repo.local=" + temp.resolve("local-repository"), "package", "-Dpretext.version=" + version));
+        if (djlCache != null) {
+            args.add("-Ddjl.cache=" + djlCache);
+        }
+        run(example, log, args.toArray(String[]::new));
+        String surefire = Files.readString(example.resolve(
+                "target/surefire-reports/org.example.denoise.DenoiseContractTest.txt"));
+        assertTrue(surefire.contains("Tests run: 7, Failures: 0, Errors: 0, Skipped: 0"), surefire);
+        assertFalse(Files.exists(temp.resolve("local-repository/dev/pretext/pretext-objective-denoise")),
+                "package installs nothing");
+        return example.resolve("target/pretext-objective-denoise-1.1.0.jar");
     }
+
+    /** Deploys one file with its pom to the file repository {@code release}, as a release would publish it. */
+    private static void publish(Path root, Path buildRepository, Path release, Path log, String file, String pom)
+            throws IOException, InterruptedException {
+        run(root, log, "-Dmaven.repo.local=" + buildRepository, "deploy:deploy-file", "-Dfile=" + file,
+                "-DpomFile=" + pom, "-Durl=" + release.toUri(), "-DrepositoryId=release");
+    }
+
+    /** Repositories for the example's build: the temporary release, then this build's own as a read-only source. */
+    private static final String SETTINGS = """
+            <settings>
+              <profiles>
+                <profile>
+                  <id>repositories</id>
+                  <repositories>
+                    <repository><id>release</id><url>%s</url><snapshots><enabled>true</enabled></snapshots></repository>
+                    <repository><id>build</id><url>%s</url></repository>
+                  </repositories>
+                  <pluginRepositories>
+                    <pluginRepository><id>release</id><url>%s</url></pluginRepository>
+                    <pluginRepository><id>build</id><url>%s</url></pluginRepository>
+                  </pluginRepositories>
+                </profile>
+              </profiles>
+              <activeProfiles><activeProfile>repositories</activeProfile></activeProfiles>
+            </settings>
+            """;
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (var walk = Files.walk(from)) {

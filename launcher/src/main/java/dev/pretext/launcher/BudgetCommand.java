@@ -40,7 +40,7 @@ final class BudgetCommand implements Callable<Integer> {
             // The plan needs the objective's shape (HuBERT's number of clusters), not what its preparation makes:
             // targets not made yet are made and checked by `pretext train`.
             var preparation = run.objective().instance().preparation();
-            if (preparation == null || preparation.done()) {
+            if (preparation.isEmpty() || preparation.get().done()) {
                 TrainingRun.checkObjective(run, training);
             }
             BudgetPlan.Report report = BudgetPlan.plan(run, training);

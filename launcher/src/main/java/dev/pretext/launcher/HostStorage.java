@@ -1,6 +1,7 @@
 package dev.pretext.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -102,8 +103,9 @@ final class HostStorage implements AutoCloseable {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            // Left for a later start.
+        } catch (IOException | UncheckedIOException e) {
+            // Left for a later start, or another host starting at the same moment deletes it (the walk then
+            // meets files that are gone: an UncheckedIOException).
         }
     }
 

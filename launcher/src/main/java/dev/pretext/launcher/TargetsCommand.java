@@ -51,7 +51,7 @@ final class TargetsCommand implements Callable<Integer> {
         Console console = Console.to(main.out());
         try (Host host = main.startHost()) {
             ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, main.cacheDir());
-            if (run.objective().instance().preparation() == null) {
+            if (run.objective().instance().preparation().isEmpty()) {
                 throw new UserError("objective " + run.objective().plugin().type() + " needs nothing made before "
                         + "training");
             }
@@ -67,7 +67,7 @@ final class TargetsCommand implements Callable<Integer> {
                 ran = TrainingRun.prepare(run, training, null, force, console);
             }
             if (!ran) {
-                console.line("already made: " + run.objective().instance().preparation().describe()
+                console.line("already made: " + run.objective().instance().preparation().orElseThrow().describe()
                         + " (--force makes it again)");
             }
             return 0;

@@ -13,6 +13,7 @@ import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
@@ -27,7 +28,7 @@ import java.util.Map;
 public final class DenoiseObjective implements Objective {
     private final DenoiseConfig config;
     private final Linear head;
-    private int featureDim;
+    private final int featureDim;
 
     @Inject
     public DenoiseObjective(DenoiseConfig config, FeatureSpec input) {
@@ -42,9 +43,8 @@ public final class DenoiseObjective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        featureDim = input.dim();
-        head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim));
+    public void initialize(NDManager manager, NetworkShape network) {
+        head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, network.dim()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pretext.api;
 
 import com.google.inject.Binder;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The one service a plugin bundle registers (as an OSGi Declarative Services component) per component type
@@ -21,6 +22,7 @@ import com.google.inject.Binder;
  *            {@link IllegalArgumentException} with a message a user can act on
  * @param <T> the kind's contract, e.g. {@link dev.pretext.api.model.Objective}
  */
+@ConsumerType
 public interface PluginFactory<C, T> {
     String KIND = "plugin.kind";
     String TYPE = "plugin.type";

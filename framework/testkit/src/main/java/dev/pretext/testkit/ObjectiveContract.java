@@ -12,6 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.Encoder;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
@@ -37,18 +38,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every objective must do, checked on real libtorch with a real encoder and the real-signal batch of
- * {@link SpectralBatch}. An objective bundle's test extends this class and supplies the objective and the
- * encoder (testkit cannot depend on plugins); it may add its own tests beside these.
+ * {@link SpectralBatch}. An objective bundle's test extends this class and supplies the objective, and the
+ * encoder if the testkit's small {@link TestEncoder} will not do; it may add its own tests beside these.
  *
  * <pre>{@code
  * class ApcContractTest extends ObjectiveContract {
  *     protected Objective newObjective(FeatureSpec spec) { return new ApcObjective(new ApcConfig(null, null)); }
- *     protected Encoder newEncoder(FeatureSpec spec) { return new TransformerEncoder(CAUSAL_SHAPE, spec); }
+ *     protected Encoder newEncoder(FeatureSpec spec) { return TestEncoder.smallCausal(); }
  * }
  * }</pre>
  *
  * <p>The model is built the way the core builds it: the engine seed set, the encoder created and initialised,
- * then the objective initialised with the encoder's width (identity frontend), and the core's {@link Teacher}
+ * then the objective initialised with the network's shape (identity frontend), and the core's {@link Teacher}
  * when the objective asks for one (it is not updated here, so targets stay put while one batch is overfitted);
  * every pass goes through the core's own metered call ({@link TestEncoderCall}). The
  * engine seed is set again before every forward pass, as the core does before every step.
@@ -68,10 +69,13 @@ public abstract class ObjectiveContract {
     protected abstract Objective newObjective(FeatureSpec spec);
 
     /**
-     * A new, uninitialised encoder for {@code spec}; small, e.g. the transformer bundle's
-     * {@code TransformerConfig.shape(2, 32, 4, 64)} (causal when the objective needs it).
+     * A new, uninitialised encoder for {@code spec}: by default the testkit's {@link TestEncoder#small()}, so that
+     * an objective outside pretext needs no encoder bundle. Override for a causal one
+     * ({@link TestEncoder#smallCausal()}) or a real body.
      */
-    protected abstract Encoder newEncoder(FeatureSpec spec);
+    protected Encoder newEncoder(FeatureSpec spec) {
+        return TestEncoder.small();
+    }
 
     /** The features the objective is tested on; override for another width. */
     protected FeatureSpec spec() {
@@ -153,6 +157,11 @@ public abstract class ObjectiveContract {
         }
     }
 
+    /** The network as the core describes it to an objective: {@code encoder} fed by {@code bodyInput}. */
+    public static NetworkShape shape(FeatureSpec input, FeatureSpec bodyInput, Encoder encoder) {
+        return new NetworkShape(input, bodyInput, encoder.dim(), encoder.layers(), encoder.causal());
+    }
+
     /** Builds a model the way the core does, from engine seed {@code seed}. */
     protected final Model build(int seed) {
         FeatureSpec spec = spec();
@@ -160,9 +169,10 @@ public abstract class ObjectiveContract {
         Encoder encoder = newEncoder(spec);
         encoder.initialize(manager, spec);
         Objective objective = newObjective(spec);
-        objective.initialize(manager, spec, spec, encoder.dim());
-        Teacher teacher = objective.teacher() == null ? null
-                : new Teacher(objective.teacher(), new ArrayList<>(encoder.block().getParameters().values()));
+        objective.initialize(manager, shape(spec, spec, encoder));
+        Teacher teacher = objective.teacher()
+                .map(schedule -> new Teacher(schedule, new ArrayList<>(encoder.block().getParameters().values())))
+                .orElse(null);
         return new Model(encoder, objective, teacher);
     }
 

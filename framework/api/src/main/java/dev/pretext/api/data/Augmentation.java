@@ -1,6 +1,7 @@
 package dev.pretext.api.data;
 
 import dev.pretext.api.audio.Waveform;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.random.RandomGenerator;
 
@@ -15,6 +16,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>For transforms of the frontend's features rather than the audio, see {@link FeatureAugmentation}.
  */
+@ConsumerType
 public interface Augmentation {
     Waveform apply(Waveform input, RandomGenerator rng);
 }

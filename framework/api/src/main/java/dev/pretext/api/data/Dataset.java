@@ -1,6 +1,7 @@
 package dev.pretext.api.data;
 
 import dev.pretext.api.audio.Waveform;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.io.IOException;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
 /**
  * A corpus. Implementations must be safe for concurrent {@link #audio} calls from loader threads.
  */
+@ConsumerType
 public interface Dataset {
     /**
      * Every utterance, in a stable order (the same files give the same list). May do one-off work on first

@@ -1,6 +1,7 @@
 package dev.pretext.api.data;
 
 import dev.pretext.api.audio.Features;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.random.RandomGenerator;
 
@@ -20,6 +21,7 @@ import java.util.random.RandomGenerator;
  *
  * @since data 1.2.0
  */
+@ConsumerType
 public interface FeatureAugmentation {
     Features apply(Features input, RandomGenerator rng);
 }

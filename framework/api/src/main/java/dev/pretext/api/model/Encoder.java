@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.FeatureSpec;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.OptionalLong;
 
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
  * The trainable body of a speech model: frame features in, hidden states of every layer out.
  * The core creates one per run (and a fresh one for the random-initialisation baseline).
  */
+@ConsumerType
 public interface Encoder {
     /** The block that owns every parameter; the core saves, loads and optimises these. */
     Block block();

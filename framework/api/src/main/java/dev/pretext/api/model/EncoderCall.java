@@ -1,6 +1,7 @@
 package dev.pretext.api.model;
 
 import ai.djl.ndarray.NDArray;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The network as an objective sees it during a step: parameters and compute accounting are handled by the
@@ -11,6 +12,7 @@ import ai.djl.ndarray.NDArray;
  * then {@link #body}; without a learned frontend the first is the identity.
  */
 @FunctionalInterface
+@ProviderType
 public interface EncoderCall {
     /**
      * @param features [B, T, F], e.g. the batch's features after the objective's masking

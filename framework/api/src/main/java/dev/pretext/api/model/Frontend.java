@@ -3,10 +3,12 @@ package dev.pretext.api.model;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Turns audio into frame features on CPU loader threads (no trainable parameters). Must be thread-safe.
  */
+@ConsumerType
 public interface Frontend {
     FeatureSpec spec();
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.audio.FeatureSpec;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.OptionalLong;
 
@@ -16,6 +17,7 @@ import java.util.OptionalLong;
  * describes, which is what the encoder body is built for. The core saves, loads and optimises its parameters
  * with the encoder's, counts its FLOPs and runs it for every upstream a probe sees.
  */
+@ConsumerType
 public interface LearnedFrontend extends Frontend {
     /** The block that owns the trainable parameters. */
     Block block();

@@ -3,27 +3,29 @@ package dev.pretext.api.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.pretext.api.audio.FeatureSpec;
+import dev.pretext.api.annotation.Experimental;
+import dev.pretext.api.data.Utterance;
+import org.osgi.annotation.versioning.ConsumerType;
+
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A self-supervised training objective: it decides what the encoder sees (masking), what it must predict,
  * and the loss. Its heads are trained with the encoder and discarded after pre-training.
  */
+@ConsumerType
 public interface Objective {
     /** The block holding the objective's own parameters (heads, codebooks); may have none. */
     Block block();
 
-    /** Creates the head parameters for an encoder of width {@code encoderDim} fed by {@code input}. */
-    void initialize(NDManager manager, FeatureSpec input, int encoderDim);
-
     /**
-     * Creates the head parameters knowing also what the frontend hands the body ({@code frontendOutput}, the
-     * same as {@code input} without a learned frontend): objectives that quantise or project the frontend's
-     * output need its width. The core calls this one.
+     * Creates the objective's own parameters (those of {@link #block()}) for {@code network}: its input, what the
+     * frontend hands the body, the body's width, depth and causality. The core calls it once per objective
+     * instance, after the network's parameters and with the engine seed set, so the same seed gives the same
+     * heads; a new run builds a new objective.
      */
-    default void initialize(NDManager manager, FeatureSpec input, FeatureSpec frontendOutput, int encoderDim) {
-        initialize(manager, input, encoderDim);
-    }
+    void initialize(NDManager manager, NetworkShape network);
 
     /**
      * Checks, before any training, that this objective can train this network on this data (an autoregressive
@@ -31,17 +33,18 @@ public interface Objective {
      * when the run is put together and reports an {@link IllegalArgumentException} as a recipe error at
      * {@code objective}, so name what to change.
      */
-    default void check(NetworkShape network, java.util.List<dev.pretext.api.data.Utterance> training) {
+    default void check(NetworkShape network, List<Utterance> training) {
     }
 
-    /** Work needed once before training (targets to make), or null for none (the default). */
-    default Preparation preparation() {
-        return null;
+    /** Work needed once before training (targets to make); none by default. */
+    @Experimental
+    default Optional<Preparation> preparation() {
+        return Optional.empty();
     }
 
-    /** The teacher this objective needs, or null for none (the default). */
-    default TeacherSchedule teacher() {
-        return null;
+    /** The teacher this objective needs; none by default. */
+    default Optional<TeacherSchedule> teacher() {
+        return Optional.empty();
     }
 
     /**

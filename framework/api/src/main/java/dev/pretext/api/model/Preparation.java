@@ -1,7 +1,9 @@
 package dev.pretext.api.model;
 
+import dev.pretext.api.annotation.Experimental;
 import dev.pretext.api.data.Dataset;
 import dev.pretext.api.data.Utterance;
+import org.osgi.annotation.versioning.ConsumerType;
 
 import java.io.IOException;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.function.Consumer;
  * {@code pretext train} runs it when it is not {@link #done()}; {@code pretext targets} runs it on request, also
  * on features from a trained network (HuBERT's second iteration). Its compute is not part of the training budget.
  */
+@Experimental
+@ConsumerType
 public interface Preparation {
     /** One line: what it makes and where, e.g. "100 k-means targets of MFCC in runs/targets/x". */
     String describe();

@@ -124,7 +124,7 @@ public final class MemoryPlan {
         boolean dropout = config.path("dropout").asDouble(0) > 0;
         long parameters = run.model().plannedParameters()
                 .orElse((long) layers * (4L * dim * dim + 2L * dim * ffn));
-        long teacher = run.objective().instance().teacher() == null ? 0
+        long teacher = run.objective().instance().teacher().isEmpty() ? 0
                 : run.encoder().instance().parameterCount().orElse(parameters);
         return new Shape(loaderFrames, run.model().input().dim(), bodyFrames, squaredFrames, longestFrames, layers,
                 dim, ffn, heads, dropout, parameters, teacher, batch.prefetch() + batch.loaderThreads() + 1);

@@ -476,7 +476,7 @@ public final class TrainingRun {
      */
     public static boolean prepare(ComposedRun run, List<Utterance> training, dev.pretext.api.model.FrameFeatures frames,
                                   boolean again, Console console) {
-        dev.pretext.api.model.Preparation preparation = run.objective().instance().preparation();
+        dev.pretext.api.model.Preparation preparation = run.objective().instance().preparation().orElse(null);
         if (preparation == null || (preparation.done() && !again)) {
             return false;
         }

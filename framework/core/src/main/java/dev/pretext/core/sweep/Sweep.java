@@ -370,7 +370,7 @@ public final class Sweep {
         List<Utterance> train = TrainingRun.list(run.composed().train(), run.composed().frontend(),
                 run.composed().recipe().seed(), Console.quiet(), null);
         var preparation = run.composed().objective().instance().preparation();
-        if (preparation == null || preparation.done()) {
+        if (preparation.isEmpty() || preparation.get().done()) {
             TrainingRun.checkObjective(run.composed(), train);
         }
         return BudgetPlan.plan(run.composed(), train);

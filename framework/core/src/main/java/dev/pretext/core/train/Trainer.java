@@ -9,7 +9,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
-import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchLoader;
@@ -83,7 +82,7 @@ public final class Trainer {
     /** Creates the model's and the objective's parameters from the run seed, in checkpoint order. */
     public static List<Parameter> initialize(UpstreamModel model, Objective objective, NDManager manager, long seed) {
         List<Parameter> params = new ArrayList<>(model.initialize(manager, seed));
-        objective.initialize(manager, model.input(), model.bodyInput(), model.encoder().dim());
+        objective.initialize(manager, model.shape());
         params.addAll(objective.block().getParameters().values());
         return params;
     }
@@ -120,9 +119,9 @@ public final class Trainer {
         if (!manager.getDevice().equals(ai.djl.Device.cpu()) && setup.cpuWeights() != null) {
             copyCpuWeights(params, setup.cpuWeights());
         }
-        TeacherSchedule schedule = objective.teacher();
         // The teacher starts as a copy of the initial body; its weights are checkpointed after the student's.
-        Teacher teacher = schedule == null ? null : new Teacher(schedule, model.bodyParameters());
+        Teacher teacher = objective.teacher().map(schedule -> new Teacher(schedule, model.bodyParameters()))
+                .orElse(null);
         List<Parameter> saved = new ArrayList<>(params);
         if (teacher != null) {
             saved.addAll(teacher.parameters());

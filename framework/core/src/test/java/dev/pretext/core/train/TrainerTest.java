@@ -19,6 +19,7 @@ import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.Frontend;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
@@ -39,6 +40,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -157,8 +159,8 @@ class TrainerTest {
         }
 
         @Override
-        public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-            head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim));
+        public void initialize(NDManager manager, NetworkShape network) {
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, network.dim()));
         }
 
         @Override
@@ -184,13 +186,13 @@ class TrainerTest {
         }
 
         @Override
-        public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-            reconstruction.initialize(manager, input, encoderDim);
+        public void initialize(NDManager manager, NetworkShape network) {
+            reconstruction.initialize(manager, network);
         }
 
         @Override
-        public TeacherSchedule teacher() {
-            return new TeacherSchedule(0.5, 0.5, 0.0);
+        public Optional<TeacherSchedule> teacher() {
+            return Optional.of(new TeacherSchedule(0.5, 0.5, 0.0));
         }
 
         @Override

@@ -12,7 +12,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
-import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
@@ -64,16 +63,9 @@ public final class ApcObjective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        if (!head.getChildren().isEmpty()) {
-            if (input.dim() != featureDim || encoderDim != this.encoderDim) {
-                throw new IllegalStateException("the apc head was already built for " + this.encoderDim + " -> "
-                        + featureDim + "; build a new objective for " + encoderDim + " -> " + input.dim());
-            }
-            return;
-        }
-        this.featureDim = input.dim();
-        this.encoderDim = encoderDim;
+    public void initialize(NDManager manager, NetworkShape network) {
+        this.featureDim = network.input().dim();
+        this.encoderDim = network.dim();
         head.add(Linear.builder().setUnits(featureDim).build());
         head.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.AVG, 3), Parameter.Type.WEIGHT);

@@ -8,6 +8,7 @@ import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
@@ -48,7 +49,7 @@ class ApcObjectiveTest extends ObjectiveContract {
     @Test
     void refusesAnEncoderThatSeesTheFuture() {
         ApcObjective objective = new ApcObjective(config);
-        objective.initialize(manager(), spec(), 16);
+        objective.initialize(manager(), new NetworkShape(spec(), spec(), 16, 1, true));
         try (NDManager step = manager().newSubManager()) {
             EncoderCall bidirectional = (f, v) -> new EncoderOutput(List.of(f), v);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> objective.forward(
@@ -62,7 +63,7 @@ class ApcObjectiveTest extends ObjectiveContract {
         SpectralBatch data = data();
         int bins = data.bins();
         ApcObjective objective = new ApcObjective(config);
-        objective.initialize(manager(), spec(), bins);
+        objective.initialize(manager(), new NetworkShape(spec(), spec(), bins, 1, true));
         float[] identity = new float[bins * bins];
         for (int i = 0; i < bins; i++) {
             identity[i * bins + i] = 1f;

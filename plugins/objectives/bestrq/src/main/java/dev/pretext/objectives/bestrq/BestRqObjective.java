@@ -12,11 +12,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import dev.pretext.api.RunContext;
-import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
@@ -79,16 +79,9 @@ public final class BestRqObjective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        if (!head.getChildren().isEmpty()) {
-            if (input.dim() != featureDim || encoderDim != this.encoderDim) {
-                throw new IllegalStateException("the bestrq head was already built for " + this.encoderDim + " -> "
-                        + featureDim + "; build a new objective for " + encoderDim + " -> " + input.dim());
-            }
-            return;
-        }
-        this.featureDim = input.dim();
-        this.encoderDim = encoderDim;
+    public void initialize(NDManager manager, NetworkShape network) {
+        this.featureDim = network.input().dim();
+        this.encoderDim = network.dim();
         quantizer = RandomQuantizer.draw(quantiserSeed, config.stack() * featureDim, config.codebookDim(),
                 config.codebookSize());
         projection = manager.create(quantizer.projection(), new Shape(quantizer.inputDim(), quantizer.dim()));

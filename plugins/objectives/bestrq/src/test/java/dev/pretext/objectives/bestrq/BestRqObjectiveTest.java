@@ -43,7 +43,7 @@ class BestRqObjectiveTest extends ObjectiveContract {
 
     private BestRqObjective objective(long runSeed) {
         BestRqObjective objective = new BestRqObjective(config, runContext(runSeed));
-        objective.initialize(manager(), spec(), ENCODER.dim());
+        objective.initialize(manager(), shape(spec(), spec(), new TransformerEncoder(ENCODER, spec())));
         return objective;
     }
 

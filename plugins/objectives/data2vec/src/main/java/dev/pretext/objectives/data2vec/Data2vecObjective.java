@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.FrontendOutput;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * data2vec for speech: the student (the encoder body) sees the frontend's output with spans replaced by a learned
@@ -67,28 +68,15 @@ public final class Data2vecObjective implements Objective {
     }
 
     @Override
-    public TeacherSchedule teacher() {
-        return new TeacherSchedule(config.emaDecay().get(0), config.emaDecay().get(1), config.emaRamp());
+    public Optional<TeacherSchedule> teacher() {
+        return Optional.of(new TeacherSchedule(config.emaDecay().get(0), config.emaDecay().get(1), config.emaRamp()));
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        initialize(manager, input, input, encoderDim);
-    }
-
-    @Override
-    public void initialize(NDManager manager, FeatureSpec input, FeatureSpec frontendOutput, int encoderDim) {
-        if (this.encoderDim != 0) {
-            if (frontendOutput.dim() != frontendDim || encoderDim != this.encoderDim) {
-                throw new IllegalStateException("the data2vec heads were already built for frontend width "
-                        + frontendDim + " and encoder width " + this.encoderDim + "; build a new objective for "
-                        + frontendOutput.dim() + " and " + encoderDim);
-            }
-            return;
-        }
-        this.frontendDim = frontendOutput.dim();
-        this.frameRate = frontendOutput.frameRateHz();
-        this.encoderDim = encoderDim;
+    public void initialize(NDManager manager, NetworkShape network) {
+        this.frontendDim = network.frontendOutput().dim();
+        this.frameRate = network.frontendOutput().frameRateHz();
+        this.encoderDim = network.dim();
         heads.build(encoderDim);
         heads.initialize(manager, DataType.FLOAT32, new Shape(1, 1, frontendDim), new Shape(1, 1, encoderDim));
     }

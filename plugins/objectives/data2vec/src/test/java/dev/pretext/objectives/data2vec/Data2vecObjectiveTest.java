@@ -14,6 +14,7 @@ import dev.pretext.architectures.transformer.TransformerConfig;
 import dev.pretext.architectures.transformer.TransformerEncoder;
 import dev.pretext.objectives.support.SpanMask;
 import dev.pretext.testkit.Gradients;
+import dev.pretext.testkit.ObjectiveContract;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.SpectralBatch;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +61,7 @@ class Data2vecObjectiveTest {
         TransformerEncoder encoder = new TransformerEncoder(ENCODER, spec);
         encoder.initialize(manager, spec);
         Data2vecObjective objective = new Data2vecObjective(config);
-        objective.initialize(manager, spec, spec, encoder.dim());
+        objective.initialize(manager, ObjectiveContract.shape(spec, spec, encoder));
         return new Model(encoder, objective);
     }
 
@@ -258,9 +259,9 @@ class Data2vecObjectiveTest {
     @Test
     void theTeacherScheduleComesFromTheConfig() {
         assertEquals(new TeacherSchedule(0.999, 0.9999, 0.075),
-                new Data2vecObjective(Data2vecConfig.defaults()).teacher());
+                new Data2vecObjective(Data2vecConfig.defaults()).teacher().orElseThrow());
         assertEquals(new TeacherSchedule(0.99, 0.995, 0.5), new Data2vecObjective(
-                new Data2vecConfig(null, null, null, null, null, List.of(0.99, 0.995), 0.5)).teacher());
+                new Data2vecConfig(null, null, null, null, null, List.of(0.99, 0.995), 0.5)).teacher().orElseThrow());
     }
 
     @Test

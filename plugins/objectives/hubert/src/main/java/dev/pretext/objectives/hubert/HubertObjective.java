@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -122,8 +123,8 @@ public final class HubertObjective implements Objective {
 
     /** Makes the targets folder when it is missing: k-means over MFCC (or given features) of the training data. */
     @Override
-    public Preparation preparation() {
-        return new Preparation() {
+    public Optional<Preparation> preparation() {
+        return Optional.of(new Preparation() {
             @Override
             public String describe() {
                 return (config.clusters() != null ? config.clusters() : TargetSettings.DEFAULT_CLUSTERS)
@@ -149,7 +150,7 @@ public final class HubertObjective implements Objective {
                 }
                 targets();
             }
-        };
+        });
     }
 
     public HubertConfig config() {
@@ -206,22 +207,11 @@ public final class HubertObjective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        initialize(manager, input, input, encoderDim);
-    }
-
-    @Override
-    public void initialize(NDManager manager, FeatureSpec input, FeatureSpec frontendOutput, int encoderDim) {
-        if (head != null) {
-            if (head.inputDim() != frontendOutput.dim() || head.encoderDim() != encoderDim) {
-                throw new IllegalStateException("the hubert head was already built for frontend width "
-                        + head.inputDim() + " and encoder width " + head.encoderDim() + "; build a new objective");
-            }
-            return;
-        }
+    public void initialize(NDManager manager, NetworkShape network) {
+        FeatureSpec frontendOutput = network.frontendOutput();
         grid = LabelGrid.of(targets().info().labelRate(), frontendOutput.frameRateHz());
-        head = new HubertHead(frontendOutput.dim(), encoderDim, config.finalDim(), clusters);
-        head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, encoderDim), new Shape());
+        head = new HubertHead(frontendOutput.dim(), network.dim(), config.finalDim(), clusters);
+        head.initialize(manager, DataType.FLOAT32, new Shape(1, 1, network.dim()), new Shape());
     }
 
     /** Label per frame of the batch ([rows x frames], -1 where there is none), from each row's start. */

@@ -22,6 +22,7 @@ import dev.pretext.datasets.tts.TtsDataset;
 import dev.pretext.objectives.hubert.targets.Mfcc;
 import dev.pretext.objectives.hubert.targets.TargetSettings;
 import dev.pretext.objectives.hubert.targets.TargetsBuilder;
+import dev.pretext.testkit.ObjectiveContract;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.SpectralBatch;
 import org.junit.jupiter.api.AfterEach;
@@ -128,9 +129,9 @@ class HubertObjectiveTest {
         // A missing folder is not an error when the run is put together: the preparation makes it before
         // training. Asking for the targets without it is.
         HubertObjective unprepared = new HubertObjective(HubertConfig.of(temp.resolve("missing").toString()), MFCC);
-        assertFalse(unprepared.preparation().done());
-        assertTrue(unprepared.preparation().describe().contains("100 k-means targets"),
-                unprepared.preparation().describe());
+        assertFalse(unprepared.preparation().orElseThrow().done());
+        assertTrue(unprepared.preparation().orElseThrow().describe().contains("100 k-means targets"),
+                unprepared.preparation().orElseThrow().describe());
         assertMessage("targets folder " + temp.resolve("missing") + " does not exist; make it with `pretext targets",
                 unprepared::targets);
 
@@ -163,7 +164,7 @@ class HubertObjectiveTest {
         // An unfinished folder (targets.json is written last) is made again by the preparation.
         Files.delete(folder.resolve("targets.json"));
         HubertObjective unfinished = new HubertObjective(HubertConfig.of(folder.toString()), MFCC);
-        assertFalse(unfinished.preparation().done());
+        assertFalse(unfinished.preparation().orElseThrow().done());
         assertMessage("targets folder " + folder + " has no targets.json", unfinished::targets);
     }
 
@@ -185,7 +186,7 @@ class HubertObjectiveTest {
         Engine.getInstance().setRandomSeed(3);
         TransformerEncoder encoder = new TransformerEncoder(TransformerConfig.shape(1, 16, 2, 32), new FeatureSpec(8, 100));
         encoder.initialize(manager, new FeatureSpec(8, 100));
-        objective.initialize(manager, new FeatureSpec(8, 100), encoder.dim());
+        objective.initialize(manager, ObjectiveContract.shape(new FeatureSpec(8, 100), new FeatureSpec(8, 100), encoder));
         ParameterStore ps = new ParameterStore(manager, false);
         float[] embedding = objective.block().getParameters().get("maskEmbedding").getArray().toFloatArray();
         int[] lengths = {200, 120};
@@ -266,7 +267,7 @@ class HubertObjectiveTest {
         Engine.getInstance().setRandomSeed(5);
         TransformerEncoder encoder = new TransformerEncoder(TransformerConfig.shape(2, 64, 4, 128), MFCC);
         encoder.initialize(manager, MFCC);
-        objective.initialize(manager, MFCC, MFCC, encoder.dim());
+        objective.initialize(manager, ObjectiveContract.shape(MFCC, MFCC, encoder));
         List<Parameter> trainable = new ArrayList<>(encoder.block().getParameters().values());
         trainable.addAll(objective.block().getParameters().values());
         ParameterStore ps = new ParameterStore(manager, false);
@@ -320,7 +321,7 @@ class HubertObjectiveTest {
             TransformerEncoder encoder = new TransformerEncoder(TransformerConfig.shape(1, 16, 2, 32),
                     new FeatureSpec(8, 100));
             encoder.initialize(manager, new FeatureSpec(8, 100));
-            objective.initialize(manager, new FeatureSpec(8, 100), encoder.dim());
+            objective.initialize(manager, ObjectiveContract.shape(new FeatureSpec(8, 100), new FeatureSpec(8, 100), encoder));
             ParameterStore ps = new ParameterStore(manager, false);
             try (NDManager step = manager.newSubManager()) {
                 TrainingBatch batch = emptyBatch(step, 8, 100, new int[]{100, 60}, new double[2]);

@@ -19,6 +19,7 @@ import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
@@ -46,7 +47,7 @@ public final class MamObjective implements Objective {
 
     private final MamConfig config;
     private final SequentialBlock head = new SequentialBlock();
-    private int featureDim;
+    private final int featureDim;
     private int encoderDim;
 
     @Inject
@@ -66,16 +67,8 @@ public final class MamObjective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        if (!head.getChildren().isEmpty()) {
-            if (input.dim() != featureDim || encoderDim != this.encoderDim) {
-                throw new IllegalStateException("the mam head was already built for " + this.encoderDim + " -> "
-                        + featureDim + "; build a new objective for " + encoderDim + " -> " + input.dim());
-            }
-            return;
-        }
-        this.featureDim = input.dim();
-        this.encoderDim = encoderDim;
+    public void initialize(NDManager manager, NetworkShape network) {
+        this.encoderDim = network.dim();
         head.add(Linear.builder().setUnits(encoderDim).build())
                 .add(Activation::gelu)
                 // axis 2 of [B, T, D]: per-frame normalisation (DJL's default would span T and D)

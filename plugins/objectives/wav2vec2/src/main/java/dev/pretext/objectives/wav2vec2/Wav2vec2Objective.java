@@ -9,12 +9,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.EncoderCall;
 import dev.pretext.api.model.EncoderOutput;
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
 import dev.pretext.api.model.FrontendOutput;
+import dev.pretext.api.model.NetworkShape;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
@@ -89,23 +89,10 @@ public final class Wav2vec2Objective implements Objective {
     }
 
     @Override
-    public void initialize(NDManager manager, FeatureSpec input, int encoderDim) {
-        initialize(manager, input, input, encoderDim);
-    }
-
-    @Override
-    public void initialize(NDManager manager, FeatureSpec input, FeatureSpec frontendOutput, int encoderDim) {
-        if (this.encoderDim != 0) {
-            if (frontendOutput.dim() != frontendDim || encoderDim != this.encoderDim) {
-                throw new IllegalStateException("the wav2vec2 heads were already built for frontend width "
-                        + frontendDim + " and encoder width " + this.encoderDim + "; build a new objective for "
-                        + frontendOutput.dim() + " and " + encoderDim);
-            }
-            return;
-        }
-        this.frontendDim = frontendOutput.dim();
-        this.frameRate = frontendOutput.frameRateHz();
-        this.encoderDim = encoderDim;
+    public void initialize(NDManager manager, NetworkShape network) {
+        this.frontendDim = network.frontendOutput().dim();
+        this.frameRate = network.frontendOutput().frameRateHz();
+        this.encoderDim = network.dim();
         heads.initialize(manager, DataType.FLOAT32, new Shape(1, 1, frontendDim), new Shape(1, 1, encoderDim));
     }
 

@@ -22,6 +22,7 @@ import dev.pretext.architectures.transformer.TransformerEncoder;
 import dev.pretext.architectures.waveformcnn.WaveformCnnConfig;
 import dev.pretext.architectures.waveformcnn.WaveformCnnFrontend;
 import dev.pretext.objectives.support.SpanMask;
+import dev.pretext.testkit.ObjectiveContract;
 import dev.pretext.testkit.RecordingMeter;
 import dev.pretext.testkit.Signals;
 import dev.pretext.testkit.SpectralBatch;
@@ -72,7 +73,7 @@ class Wav2vec2ObjectiveTest {
         TransformerEncoder encoder = new TransformerEncoder(ENCODER, SPEC);
         encoder.initialize(manager, SPEC);
         Wav2vec2Objective objective = new Wav2vec2Objective(config);
-        objective.initialize(manager, SPEC, SPEC, encoder.dim());
+        objective.initialize(manager, ObjectiveContract.shape(SPEC, SPEC, encoder));
         return new Model(encoder, objective);
     }
 
@@ -293,7 +294,7 @@ class Wav2vec2ObjectiveTest {
         TransformerEncoder body = new TransformerEncoder(ENCODER, cnnOut);
         body.initialize(manager, cnnOut);
         Wav2vec2Objective objective = new Wav2vec2Objective(CONFIG);
-        objective.initialize(manager, cnn.spec(), cnnOut, body.dim());
+        objective.initialize(manager, ObjectiveContract.shape(cnn.spec(), cnnOut, body));
         assertEquals(10, objective.spanFrames(), "200 ms at the CNN's 50 Hz");
         assertEquals(new Shape(32, 16), objective.block().getParameters().get(quantizerWeight(objective)).getArray()
                 .getShape(), "the quantiser reads the CNN's 16 channels");
