@@ -1,6 +1,7 @@
 package dev.pretext.launcher;
 
 import dev.pretext.core.UserError;
+import dev.pretext.core.sweep.SlurmExecutor;
 import dev.pretext.server.ApiServer;
 import dev.pretext.server.ChildJvmLauncher;
 import dev.pretext.server.JobIndex;
@@ -8,6 +9,7 @@ import dev.pretext.server.Jobs;
 import dev.pretext.server.PathRules;
 import dev.pretext.server.Scheduler;
 import dev.pretext.server.Tokens;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -58,6 +60,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "A folder recipes may read from by absolute path (repeatable); relative paths stay in the job's folder.")
     List<Path> dataRoots = new ArrayList<>();
 
+    @Option(names = "--sweep-options", paramLabel = "OPTIONS",
+            description = "The executor options every sweep job's `pretext sweep` gets, as it takes them, e.g. "
+                    + "\"--executor slurm --partition gpu --gpus-per-run 1\" to send the runs of sweeps to Slurm "
+                    + "(checked with sbatch when the server starts; the cluster must see --home). Recipe jobs run here.")
+    String sweepOptions;
+
     @Option(names = "--add-user", paramLabel = "NAME", description = "Add a user, print their token once, and exit.")
     String addUser;
 
@@ -66,6 +74,39 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--remove-user", paramLabel = "NAME", description = "Remove a user (their token stops working) and exit.")
     String removeUser;
+
+    /** The executor options of {@code pretext sweep}, the only ones a server may give every sweep job. */
+    static final List<String> SWEEP_EXECUTOR_OPTIONS = List.of("--executor", "--partition", "--cpus-per-run",
+            "--gpus-per-run", "--mem", "--time", "--max-jobs", "--poll-seconds");
+
+    /**
+     * {@code --sweep-options} as arguments, checked as {@code pretext sweep} checks them (and, for Slurm, with
+     * {@code sbatch --test-only}) before the server starts.
+     */
+    static List<String> sweepArgs(String options) throws InterruptedException {
+        if (options == null || options.isBlank()) {
+            return List.of();
+        }
+        List<String> args = List.of(options.strip().split("\\s+"));
+        for (String a : args) {
+            if (a.startsWith("-") && !SWEEP_EXECUTOR_OPTIONS.contains(a.split("=", 2)[0])) {
+                throw new UserError("--sweep-options: " + a + " is not an executor option of pretext sweep; a server "
+                        + "gives its sweep jobs only " + String.join(", ", SWEEP_EXECUTOR_OPTIONS));
+            }
+        }
+        SweepCommand sweep = new SweepCommand();
+        List<String> parsed = new ArrayList<>(List.of("SWEEP.yaml"));
+        parsed.addAll(args);
+        try {
+            new CommandLine(sweep).parseArgs(parsed.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new UserError("--sweep-options: " + e.getMessage());
+        }
+        if (sweep.checkExecutorOptions()) {
+            SlurmExecutor.check(sweep.slurmOptions());
+        }
+        return args;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -94,6 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                 return 0;
             }
         }
+        List<String> sweepArgs = sweepArgs(sweepOptions);
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
@@ -121,7 +163,7 @@ final class ServeCommand implements Callable<Integer> {
             host = main.startLiveHost();
             LiveHost live = new LiveHost(host, main.cacheDir());
             Jobs jobs = new Jobs(dir, index, live, live, new PathRules(dataRoots));
-            scheduler = new Scheduler(jobs, new ChildJvmLauncher(Main.class.getName(), main.cacheDir()),
+            scheduler = new Scheduler(jobs, new ChildJvmLauncher(Main.class.getName(), main.cacheDir(), sweepArgs),
                     new Scheduler.Limits(maxJobs, maxJobsPerUser == null ? maxJobs : maxJobsPerUser),
                     ServeCommand::log);
             scheduler.start();

@@ -153,13 +153,13 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SlurmExecutor.Options slurmOptions() {
+    SlurmExecutor.Options slurmOptions() {
         return new SlurmExecutor.Options(partition, cpusPerRun, gpusPerRun, mem, time,
                 maxJobs == null ? Integer.MAX_VALUE : maxJobs, pollSeconds);
     }
 
     /** @return whether the runs go to Slurm; a Slurm option without {@code --executor slurm} is a mistake */
-    private boolean checkExecutorOptions() {
+    boolean checkExecutorOptions() {
         boolean slurm = switch (executor) {
             case "local" -> false;
             case "slurm" -> true;

@@ -17,10 +17,16 @@ import java.util.List;
 public final class ChildJvmLauncher implements JobLauncher {
     private final String mainClass;
     private final Path cacheDir;
+    private final List<String> sweepOptions;
 
-    public ChildJvmLauncher(String mainClass, Path cacheDir) {
+    /**
+     * @param sweepOptions what every sweep job's {@code pretext sweep} gets besides its file and folder (the server's
+     *                     executor options, e.g. {@code --executor slurm --partition gpu}); recipe jobs run here
+     */
+    public ChildJvmLauncher(String mainClass, Path cacheDir, List<String> sweepOptions) {
         this.mainClass = mainClass;
         this.cacheDir = cacheDir;
+        this.sweepOptions = List.copyOf(sweepOptions);
     }
 
     @Override
@@ -41,6 +47,7 @@ public final class ChildJvmLauncher implements JobLauncher {
         Path main = folder.files().resolve(spec.main());
         if (JobSpec.SWEEP.equals(spec.kind())) {
             cmd.addAll(List.of("sweep", main.toString(), "--runs", folder.runs().toString()));
+            cmd.addAll(sweepOptions);
             if (status.retryFailed()) {
                 cmd.add("--retry-failed");
             }
