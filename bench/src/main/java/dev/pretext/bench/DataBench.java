@@ -22,7 +22,7 @@ import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.run.TrainingRun;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.pretext.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

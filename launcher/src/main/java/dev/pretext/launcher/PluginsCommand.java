@@ -2,7 +2,7 @@ package dev.pretext.launcher;
 
 import dev.pretext.core.plugins.BundleProblem;
 import dev.pretext.core.plugins.InstalledPlugin;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -1,11 +1,8 @@
 package dev.pretext.core.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.core.UserError;
-import dev.pretext.core.recipe.ConfigBinder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,14 +68,11 @@ public final class FeatureCache {
     /**
      * A frontend's identity for cache keys: type, bundle and version, and its bound config with every default
      * filled in (so {@code {bins: 80}} and {} are the same frontend when 80 is the default).
+     *
+     * @param config the bound config as one line of JSON, as the recipe binder writes it
      */
-    public static String identity(String type, String bundle, String version, Object config) {
-        try {
-            return "type=" + type + "\nbundle=" + bundle + "\nversion=" + version + "\nconfig="
-                    + ConfigBinder.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the frontend config " + config, e);
-        }
+    public static String identity(String type, String bundle, String version, String config) {
+        return "type=" + type + "\nbundle=" + bundle + "\nversion=" + version + "\nconfig=" + config;
     }
 
     public Path dir() {

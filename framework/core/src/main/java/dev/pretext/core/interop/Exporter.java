@@ -11,9 +11,9 @@ import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.plugins.ComposedRun;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.train.Checkpoints;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.pretext.core.interop;
 
 import dev.pretext.api.model.LearnedFrontend;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.plugins.ComposedRun;
 
 import java.lang.reflect.Method;
 

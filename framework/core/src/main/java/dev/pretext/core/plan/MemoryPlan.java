@@ -6,7 +6,7 @@ import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.plugins.ComposedRun;
 
 import java.lang.management.ManagementFactory;
 import java.util.Locale;

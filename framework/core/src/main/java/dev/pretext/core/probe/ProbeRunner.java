@@ -13,7 +13,7 @@ import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
-import dev.pretext.core.run.Console;
+import dev.pretext.core.Console;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -49,6 +49,15 @@ public final class ConfigBinder {
     private ConfigBinder() {
     }
 
+    /** A bound config as one line of JSON, with the recipe's key names and every default filled in. */
+    public static String compactJson(Object config) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the config " + config, e);
+        }
+    }
+
     /**
      * @param path where {@code node} sits in the recipe, e.g. {@code objective}; keys below it are reported as
      *             {@code objective.mask_prob}

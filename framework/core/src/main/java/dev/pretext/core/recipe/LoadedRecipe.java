@@ -80,10 +80,10 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
         }
         if (!device.isTextual()) {
             throw yaml.error("device", "'" + device.asText() + "' is not a device", "use one of "
-                    + dev.pretext.core.run.RunDevice.VALUES + " (default auto)");
+                    + DeviceRequest.VALUES + " (default auto)");
         }
         try {
-            dev.pretext.core.run.RunDevice.parse(device.textValue());
+            DeviceRequest.parse(device.textValue());
         } catch (IllegalArgumentException e) {
             throw yaml.error("device", e.getMessage(), null);
         }

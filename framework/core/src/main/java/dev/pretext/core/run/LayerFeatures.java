@@ -1,5 +1,6 @@
 package dev.pretext.core.run;
 
+import dev.pretext.core.Json;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,7 @@ import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.train.Checkpoints;

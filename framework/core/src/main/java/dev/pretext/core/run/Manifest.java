@@ -1,6 +1,8 @@
 package dev.pretext.core.run;
 
+import dev.pretext.core.Json;
 import ai.djl.engine.Engine;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.InstalledPlugin;
 import dev.pretext.core.train.Checkpoints;

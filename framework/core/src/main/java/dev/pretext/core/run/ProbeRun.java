@@ -1,5 +1,7 @@
 package dev.pretext.core.run;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,11 +13,13 @@ import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ComponentRef;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.train.Checkpoints;
@@ -79,9 +83,9 @@ public final class ProbeRun {
         }
         long seed = loaded.recipe().seed();
         // The device asked for here, else the one the run's recipe asks for (a GPU run probed on a CPU: --device cpu).
-        RunDevice.Request request;
+        DeviceRequest request;
         try {
-            request = device == null ? loaded.recipe().deviceRequest() : RunDevice.parse(device);
+            request = device == null ? loaded.recipe().deviceRequest() : DeviceRequest.parse(device);
         } catch (IllegalArgumentException e) {
             throw new UserError("--device: " + e.getMessage());
         }

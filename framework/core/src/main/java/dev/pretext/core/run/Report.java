@@ -1,6 +1,8 @@
 package dev.pretext.core.run;
 
+import dev.pretext.core.Json;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.probe.PairedDifference;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.train.Trainer;
@@ -31,7 +33,7 @@ public final class Report {
         row(md, "steps", String.valueOf(s.step()));
         row(md, "stopped because", outcome.stopReason());
         row(md, "training FLOPs", String.format(Locale.ROOT, "%.4g%s", s.flops(),
-                r.budget().flops() != null ? String.format(Locale.ROOT, " of %.4g budgeted", r.budget().flops()) : ""));
+                r.budget().flopsLimit() != null ? String.format(Locale.ROOT, " of %.4g budgeted", r.budget().flopsLimit()) : ""));
         row(md, "training time", String.format(Locale.ROOT, "%.1f s (%.3g FLOP/s achieved)", s.trainSeconds(),
                 s.trainSeconds() > 0 ? s.flops() / s.trainSeconds() : 0));
         row(md, "final loss", String.format(Locale.ROOT, "%.4f", outcome.lastLoss()));

@@ -1,5 +1,7 @@
 package dev.pretext.core.run;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,11 +19,13 @@ import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.data.ShortUtterances;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ConfigBinder;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
@@ -71,7 +75,7 @@ public final class TrainingRun {
     public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
         Path runDir = options.runDir();
         // The device first: a GPU asked for where none can be used is a one-line error before anything else.
-        RunDevice.Request asked = recipe.recipe().deviceRequest();
+        DeviceRequest asked = recipe.recipe().deviceRequest();
         Device device = RunDevice.open(asked);
         ComposedRun run = ComposedRun.compose(recipe, registry,
                 new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), device));
@@ -136,7 +140,7 @@ public final class TrainingRun {
             training.put("steps", outcome.state().step());
             training.put("stop_reason", outcome.stopReason());
             training.put("flops", outcome.state().flops());
-            training.put("flops_budget", r.budget().flops());
+            training.put("flops_budget", r.budget().flopsLimit());
             training.put("flops_by_component", outcome.state().flopsByComponent());
             training.put("train_seconds", outcome.state().trainSeconds());
             training.put("data_wait_seconds", outcome.dataWaitSeconds());

@@ -12,9 +12,9 @@ import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.RecipeError;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.plugins.ComposedRun;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.run.TrainingRun;
 import dev.pretext.core.train.Checkpoints;
 

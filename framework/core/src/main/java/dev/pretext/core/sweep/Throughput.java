@@ -1,8 +1,8 @@
 package dev.pretext.core.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.plan.BudgetPlan;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.TrainingFlops;
+import dev.pretext.core.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +95,7 @@ public final class Throughput {
                 best = n;
             }
         }
-        return best == null ? new Rate(BudgetPlan.ASSUMED_FLOPS_PER_SECOND, false, 0)
+        return best == null ? new Rate(TrainingFlops.ASSUMED_PER_SECOND, false, 0)
                 : new Rate(best.path("flops_per_second").asDouble(), true, best.path("parameters").asLong());
     }
 }

@@ -25,7 +25,7 @@ import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.Seeds;
 import dev.pretext.core.data.SpeechFixture;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.Console;
+import dev.pretext.core.Console;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.pretext.core.run;
+package dev.pretext.core.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,10 +16,7 @@ import dev.pretext.core.data.DataSelection;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.probe.Probe;
-import dev.pretext.core.plugins.Composer;
 import dev.pretext.core.plugins.Composer.Composed;
-import dev.pretext.core.plugins.InstalledPlugin;
-import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
@@ -40,7 +37,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
                           Composed<Objective> objective, List<Composed<Probe>> probes) {
 
     /** The one recipe key that cannot change a number: a run may be resumed with it changed. */
-    static final String CACHE_KEY = "feature_cache";
+    public static final String CACHE_KEY = "feature_cache";
 
     public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
         Composer composer = new Composer(registry, loaded.source(), context);
@@ -64,7 +61,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
     }
 
     /** Feature augmentations need features made on the loader: a learned frontend makes its own in the graph. */
-    static void checkAugmentations(LocatedYaml source, List<Composed<Object>> augment, Composed<Frontend> frontend) {
+    public static void checkAugmentations(LocatedYaml source, List<Composed<Object>> augment, Composed<Frontend> frontend) {
         if (!(frontend.instance() instanceof LearnedFrontend)) {
             return;
         }
@@ -105,7 +102,8 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
     /** The frontend as feature cache keys know it: type, bundle, version and full config. */
     public String frontendIdentity() {
         InstalledPlugin p = frontend.plugin();
-        return FeatureCache.identity(p.type(), p.bundle(), p.version().toString(), frontend.config());
+        return FeatureCache.identity(p.type(), p.bundle(), p.version().toString(),
+                ConfigBinder.compactJson(frontend.config()));
     }
 
     /** The feature cache under the run's cache folder when the recipe asks for one, else null. */

@@ -1,4 +1,4 @@
-package dev.pretext.core.run;
+package dev.pretext.core;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
-package dev.pretext.core.run;
+package dev.pretext.core.train;
 
+import dev.pretext.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.BufferedWriter;
