@@ -4,6 +4,7 @@ import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
 import dev.pretext.core.TrainingFlops;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,8 +38,9 @@ public final class BudgetMeter implements FlopMeter {
         return total;
     }
 
+    /** In the order the components were first charged: checkpoints and manifests list them alike every time. */
     public Map<String, Double> byComponent() {
-        return Map.copyOf(byComponent);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(byComponent));
     }
 
     public void restore(double total, Map<String, Double> byComponent) {

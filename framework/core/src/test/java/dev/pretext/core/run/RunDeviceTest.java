@@ -158,23 +158,20 @@ class RunDeviceTest {
 
     @Test
     void theManifestKeepsEveryDeviceARunTrainedOn() {
-        Manifest first = new Manifest(dir.resolve("manifest.json"));
-        first.put("created", "2026-12-01T10:00:00Z");
-        first.put("platform", Map.of("device", "gpu:0"));
-        Manifest again = new Manifest(dir.resolve("manifest.json"));
-        again.put("created", "2026-12-02T10:00:00Z");
-        again.put("platform", Map.of("device", "gpu:0"));
-        first.merge(again);
-        assertEquals(List.of(Map.of("device", "gpu:0", "started", "2026-12-01T10:00:00Z")),
-                first.asMap().get("device_history"), "the same device again adds nothing");
-        Manifest onCpu = new Manifest(dir.resolve("manifest.json"));
-        onCpu.put("created", "2026-12-03T10:00:00Z");
-        onCpu.put("platform", Map.of("device", "cpu"));
-        first.merge(onCpu);
-        assertEquals(List.of(Map.of("device", "gpu:0", "started", "2026-12-01T10:00:00Z"),
-                        Map.of("device", "cpu", "started", "2026-12-03T10:00:00Z")),
-                first.asMap().get("device_history"));
-        assertEquals("cpu", Manifest.deviceOf(first.asMap()));
+        Manifest first = new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-01T10:00:00Z", "gpu:0"));
+        first.merge(new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-02T10:00:00Z", "gpu:0")));
+        assertEquals(List.of(new RunManifest.DeviceStart("gpu:0", "2026-12-01T10:00:00Z")),
+                first.content().deviceHistory(), "the same device again adds nothing");
+        first.merge(new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-03T10:00:00Z", "cpu")));
+        assertEquals(List.of(new RunManifest.DeviceStart("gpu:0", "2026-12-01T10:00:00Z"),
+                        new RunManifest.DeviceStart("cpu", "2026-12-03T10:00:00Z")),
+                first.content().deviceHistory());
+        assertEquals("cpu", first.content().device());
+    }
+
+    private static RunManifest startedOn(String created, String device) {
+        return new RunManifest("r", created, 1L, null, new RunManifest.Platform(null, null, null, device, null, null,
+                null, null, null), null, null, null, null, null, null, null, null);
     }
 
     @Test
