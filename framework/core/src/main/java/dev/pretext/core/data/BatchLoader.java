@@ -23,7 +23,6 @@ public final class BatchLoader implements AutoCloseable {
     private final BatchPlanner planner;
     private final FeaturePipeline pipeline;
     private final ExecutorService pool;
-    private final int prefetch;
     private final ArrayDeque<Future<HostBatch>> inFlight = new ArrayDeque<>();
     private final Map<Integer, List<int[]>> plans = new HashMap<>();
     private int nextEpoch;
@@ -38,7 +37,6 @@ public final class BatchLoader implements AutoCloseable {
                        int startIndex) {
         this.planner = planner;
         this.pipeline = pipeline;
-        this.prefetch = prefetch;
         this.nextEpoch = startEpoch;
         this.nextIndex = startIndex;
         AtomicInteger n = new AtomicInteger();

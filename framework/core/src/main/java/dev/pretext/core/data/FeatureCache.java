@@ -50,6 +50,8 @@ public final class FeatureCache {
     }
 
     /**
+     * Opens the cache in a cache folder, for one frontend.
+     *
      * @param cacheDir the run's shared cache folder; features go to its {@code features/} folder
      * @param identity what makes the frontend's output what it is, e.g. from {@link #identity}
      * @throws UserError when the folder cannot be created
@@ -239,6 +241,8 @@ public final class FeatureCache {
     }
 
     /**
+     * What the cache served.
+     *
      * @param hits          utterances whose features came from the cache
      * @param misses        utterances computed and stored (damaged files included)
      * @param bypassed      training views the cache cannot serve: cropped, or changed by a waveform augmentation

@@ -33,8 +33,11 @@ public final class SplitManifests {
     }
 
     /**
+     * Writes fairseq's {@code train.tsv}, {@code valid.tsv} and {@code test.tsv} for a corpus divided by speaker or
+     * by utterance.
+     *
      * @param root  the folder the audio paths are written relative to; every utterance must lie under it
-     * @param by    {@code speaker} or {@code utterance}
+     * @param by    {@code speaker} or {@code utterance}: what no two parts share
      * @return the three parts in order train, valid, test; a part may be empty (too few speakers)
      */
     public static List<Part> write(Path dir, Path root, List<Utterance> utterances, String by, List<Double> shares,

@@ -46,6 +46,8 @@ public final class Exporter {
     }
 
     /**
+     * Exports a run's network from its latest checkpoint.
+     *
      * @param reference a 16 kHz WAV to compute the run's hidden states on, written as {@link #REFERENCE}; or null
      */
     public static Path export(Path runDir, Format format, Path out, boolean withHeads, Path reference,

@@ -21,7 +21,8 @@ public final class RunLayout {
     }
 
     /**
-     * @param formatName for messages ("torchaudio", "huggingface")
+     * The run's network in the layout a format names, with the dropout settings it carries.
+     *
      * @throws UserError naming what torchaudio's (and transformers') wav2vec 2.0 cannot express
      */
     public static Found of(ComposedRun run, Format format) {

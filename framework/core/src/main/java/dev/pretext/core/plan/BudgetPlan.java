@@ -113,7 +113,7 @@ public final class BudgetPlan {
                     audioSecondsPerStep, 100 * paddingShare));
             b.append(String.format(Locale.ROOT, "memory: a step needs about %s (the first epoch's largest "
                     + "batch); this machine has %s%n", MemoryPlan.gb(memoryBytes),
-                    MemoryPlan.gb(machineMemoryBytes)));
+                    MemoryPlan.gb((double) machineMemoryBytes)));
             b.append(String.format(Locale.ROOT, "%nmean step (the first epoch's batches):%n%-34s %12s %12s %12s %7s%n",
                     "component", "forward", "backward", "total", "share"));
             double total = flopsPerStep();

@@ -119,6 +119,8 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
     }
 
     /**
+     * How the loader forms batches.
+     *
      * @param seconds             audio per batch, padding included (the batcher never exceeds it)
      * @param maxUtteranceSeconds longer utterances are cropped to a random window of this length
      */
@@ -147,7 +149,11 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         }
     }
 
-    /** @param everySteps save every so many optimizer steps (and always at the end) */
+    /**
+     * How often the trainer saves, and how many checkpoints it keeps.
+     *
+     * @param everySteps save every so many optimizer steps (and always at the end)
+     */
     public record Checkpoint(Integer everySteps, Integer keep) {
         public Checkpoint {
             everySteps = everySteps == null ? 100 : everySteps;
@@ -159,6 +165,8 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
     }
 
     /**
+     * What the run probes after training, and against which baselines.
+     *
      * @param tasks     probe components, e.g. {@code [{type: phonemes}, {type: speakers}]}
      * @param baselines upstreams to compare with the pre-trained encoder: {@code features} (the frontend's
      *                  output) and {@code random} (the same encoder, randomly initialised)

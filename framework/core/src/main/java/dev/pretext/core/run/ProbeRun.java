@@ -43,6 +43,8 @@ public final class ProbeRun {
     }
 
     /**
+     * Probes a run folder's latest checkpoint.
+     *
      * @param tasks     probe types to run (with the recipe's settings where its probes block has them, else their
      *                  defaults); empty for the recipe's own probes block
      * @param upstreams which of {@link #UPSTREAMS} to probe

@@ -49,6 +49,8 @@ import java.util.Optional;
  */
 public final class TrainingRun {
     /**
+     * Where a run goes and how it starts.
+     *
      * @param runDir    the run folder (usually runs/NAME)
      * @param cacheDir  shared cache for synthesised corpora and the like
      * @param resume    continue from the run folder's latest checkpoint

@@ -281,7 +281,7 @@ public final class SlurmExecutor implements SweepExecutor {
         if (ev.exitCode() != null && ev.exitCode() == 0 && !state.startsWith("CANCELLED")) {
             out = Outcome.ok();
         } else if (Sweep.hasCheckpoint(job.runDir()) && (state.startsWith("CANCELLED")
-                || ev.exitCode() != null && ev.exitCode() == STOPPED)) {
+                || (ev.exitCode() != null && ev.exitCode() == STOPPED))) {
             // Cancelled (scancel) or stopped at a checkpoint without being requeued: nothing went wrong with the
             // run, and marking it failed would make --retry-failed start it over and lose its checkpoints.
             out = Outcome.stopped((ev.exitCode() != null && ev.exitCode() == STOPPED ? "stopped at a checkpoint"

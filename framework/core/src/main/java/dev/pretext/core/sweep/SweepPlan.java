@@ -22,6 +22,8 @@ public final class SweepPlan {
     }
 
     /**
+     * One run of the sweep, planned.
+     *
      * @param overrides the run's overrides in the order applied ({@code set}, its explicit entry, the grid)
      * @param labels    axis path → short label, for tables (only the axes that vary: entries and grid)
      * @param recipe    the base recipe with the overrides applied and the run's name set

@@ -89,7 +89,7 @@ public final class Throughput {
         double distance = Double.MAX_VALUE;
         for (int i = records.size() - 1; i >= 0; i--) {
             JsonNode n = records.get(i);
-            double d = Math.abs(Math.log(Math.max(1, n.path("parameters").asLong())) - Math.log(Math.max(1, parameters)));
+            double d = Math.abs(Math.log((double) Math.max(1, n.path("parameters").asLong())) - Math.log((double) Math.max(1, parameters)));
             if (d < distance) {
                 distance = d;
                 best = n;

@@ -191,7 +191,34 @@ public final class Wav2vec2Objective implements Objective {
      * @param argmaxCodes   [N G] the entries of highest logit (no noise), for the code perplexity
      * @param probPerplexity scalar: sum over codebooks of exp(entropy of the mean softmax over frames)
      */
-    record Quantized(NDArray vectors, long[] codes, long[] argmaxCodes, NDArray probPerplexity) {
+    static final class Quantized {
+        private final NDArray vectors;
+        private final long[] codes;
+        private final long[] argmaxCodes;
+        private final NDArray probPerplexity;
+
+        Quantized(NDArray vectors, long[] codes, long[] argmaxCodes, NDArray probPerplexity) {
+            this.vectors = vectors;
+            this.codes = codes;
+            this.argmaxCodes = argmaxCodes;
+            this.probPerplexity = probPerplexity;
+        }
+
+        NDArray vectors() {
+            return vectors;
+        }
+
+        long[] codes() {
+            return codes;
+        }
+
+        long[] argmaxCodes() {
+            return argmaxCodes;
+        }
+
+        NDArray probPerplexity() {
+            return probPerplexity;
+        }
     }
 
     Quantized quantize(NDArray features, double temperature, ParameterStore parameters, NDManager manager,
