@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -37,7 +38,7 @@ class PackageLayersTest {
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() throws IOException {
-        Map<String, TreeSet<String>> uses = uses(Path.of("src/main/java/dev/pretext/core"));
+        Map<String, Set<String>> uses = uses(Path.of("src/main/java/dev/pretext/core"));
         List<String> known = LAYERS.stream().flatMap(List::stream).toList();
         assertEquals(new TreeSet<>(known), new TreeSet<>(uses.keySet()), "a new package needs a place in LAYERS");
         List<String> wrong = new ArrayList<>();
@@ -60,8 +61,8 @@ class PackageLayersTest {
         return Integer.MAX_VALUE;
     }
 
-    static Map<String, TreeSet<String>> uses(Path root) throws IOException {
-        Map<String, TreeSet<String>> uses = new TreeMap<>();
+    static Map<String, Set<String>> uses(Path root) throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Path rel = root.relativize(f);
@@ -69,7 +70,7 @@ class PackageLayersTest {
                     continue;       // the root package: below everything, uses nothing of the core
                 }
                 String pkg = rel.getName(0).toString();
-                TreeSet<String> targets = uses.computeIfAbsent(pkg, k -> new TreeSet<>());
+                Set<String> targets = uses.computeIfAbsent(pkg, k -> new TreeSet<>());
                 Matcher m = REFERENCE.matcher(Files.readString(f, StandardCharsets.UTF_8));
                 while (m.find()) {
                     if (!m.group(1).equals(pkg)) {

@@ -15,8 +15,8 @@ import java.util.Map;
  *                   (torchaudio's encoder alone, {@code components._get_encoder}); the conv keys are then unused
  * @param channels   the width the feature projection reads: the convolutions' (512 in every published model) or
  *                   the features' 
- * @param convNorm   {@code group} (a group norm after the first convolution only: Base models) or
- *                   {@code layer} (a layer norm after every convolution: Large models)
+ * @param convNorm   "group" (a group norm after the first convolution only: Base models) or "layer" (a
+ *                   layer norm after every convolution: Large models)
  * @param convBias   whether the convolutions have biases
  * @param layers     Transformer layers
  * @param dim        hidden width

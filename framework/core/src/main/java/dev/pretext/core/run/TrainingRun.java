@@ -440,8 +440,8 @@ public final class TrainingRun {
     }
 
     private static String firstDifference(String a, String b) {
-        String[] la = a.split("\n");
-        String[] lb = b.split("\n");
+        String[] la = a.split("\n", -1);
+        String[] lb = b.split("\n", -1);
         for (int i = 0; i < Math.max(la.length, lb.length); i++) {
             String x = i < la.length ? la[i].trim() : "";
             String y = i < lb.length ? lb[i].trim() : "";

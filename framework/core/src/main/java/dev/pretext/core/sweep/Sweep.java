@@ -217,13 +217,13 @@ public final class Sweep {
     static RecipeError relocate(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, RecipeError e) {
         String key = e.key() == null ? "" : e.key();
         String problem = e.problem() == null ? e.getMessage() : e.problem();
-        List<SweepPlan.Override> culprits = new ArrayList<>(p.touching(key));
+        List<SweepPlan.KeyOverride> culprits = new ArrayList<>(p.touching(key));
         // A section's own check ("heads must divide dim=33") names the keys it is about: those axes first.
         culprits.sort(java.util.Comparator.comparing(o -> !mentions(problem, o.path())));
         if (!culprits.isEmpty()) {
-            SweepPlan.Override o = culprits.get(0);
+            SweepPlan.KeyOverride o = culprits.get(0);
             String also = culprits.size() > 1 ? " (with " + String.join(", ", culprits.subList(1, culprits.size())
-                    .stream().map(SweepPlan.Override::origin).toList()) + ")" : "";
+                    .stream().map(SweepPlan.KeyOverride::origin).toList()) + ")" : "";
             return new RecipeError(file.source().file(), file.lineOf(o.origin()), o.origin(),
                     "run " + p.name() + ": " + (key.isEmpty() || key.equals(o.path()) ? "" : key + ": ") + problem
                             + also, e.hint());
@@ -241,7 +241,7 @@ public final class Sweep {
     static String recipeText(SweepFile file, SweepPlan.PlannedRun p, ObjectNode recipe) {
         StringBuilder header = new StringBuilder("# run ").append(p.name()).append(" of sweep ").append(file.name())
                 .append(": ").append(file.base().getFileName());
-        for (SweepPlan.Override o : p.overrides()) {
+        for (SweepPlan.KeyOverride o : p.overrides()) {
             header.append(", ").append(o.path()).append(" = ").append(compact(o.value()));
         }
         try {

@@ -185,18 +185,19 @@ public final class Wav2vec2Objective implements Objective {
         return new ObjectiveResult(loss, metrics);
     }
 
-    /**
-     * @param vectors       [N, G d] the chosen code vectors (straight-through when training)
-     * @param codes         [N G] the chosen entries, the ones {@code vectors} hold
-     * @param argmaxCodes   [N G] the entries of highest logit (no noise), for the code perplexity
-     * @param probPerplexity scalar: sum over codebooks of exp(entropy of the mean softmax over frames)
-     */
+    /** What the quantiser chose for a batch's frames. */
     static final class Quantized {
         private final NDArray vectors;
         private final long[] codes;
         private final long[] argmaxCodes;
         private final NDArray probPerplexity;
 
+        /**
+         * @param vectors        [N, G d] the chosen code vectors (straight-through when training)
+         * @param codes          [N G] the chosen entries, the ones {@code vectors} hold
+         * @param argmaxCodes    [N G] the entries of highest logit (no noise), for the code perplexity
+         * @param probPerplexity scalar: sum over codebooks of exp(entropy of the mean softmax over frames)
+         */
         Quantized(NDArray vectors, long[] codes, long[] argmaxCodes, NDArray probPerplexity) {
             this.vectors = vectors;
             this.codes = codes;
