@@ -246,18 +246,18 @@ public final class Importer {
         JsonNode conv = args.path("extractor_conv_layer_config");
         int channels = 512;
         if (!conv.isNull() && !conv.isMissingNode()) {
-            if (!conv.isArray() || conv.size() != EncoderLayout.KERNELS.length) {
+            if (!conv.isArray() || conv.size() != EncoderLayout.KERNELS.size()) {
                 throw new UserError(where + ": extractor_conv_layer_config must list wav2vec 2.0's seven "
                         + "[channels, kernel, stride] layers, got " + conv);
             }
             channels = conv.get(0).path(0).asInt();
             for (int i = 0; i < conv.size(); i++) {
                 JsonNode l = conv.get(i);
-                if (l.path(0).asInt() != channels || l.path(1).asInt() != EncoderLayout.KERNELS[i]
-                        || l.path(2).asInt() != EncoderLayout.STRIDES[i]) {
+                if (l.path(0).asInt() != channels || l.path(1).asInt() != EncoderLayout.KERNELS.get(i)
+                        || l.path(2).asInt() != EncoderLayout.STRIDES.get(i)) {
                     throw new UserError(where + ": extractor_conv_layer_config[" + i + "] is " + l + "; pretext's "
-                            + "waveform-cnn has [" + channels + ", " + EncoderLayout.KERNELS[i] + ", "
-                            + EncoderLayout.STRIDES[i] + "] (one width, wav2vec 2.0's kernels and strides)");
+                            + "waveform-cnn has [" + channels + ", " + EncoderLayout.KERNELS.get(i) + ", "
+                            + EncoderLayout.STRIDES.get(i) + "] (one width, wav2vec 2.0's kernels and strides)");
                 }
             }
         }

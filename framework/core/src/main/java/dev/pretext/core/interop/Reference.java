@@ -43,7 +43,7 @@ public final class Reference {
     public static float[] readWav(Path file) {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
             AudioFormat f = in.getFormat();
-            if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED || f.getSampleSizeInBits() != 16
+            if (!AudioFormat.Encoding.PCM_SIGNED.equals(f.getEncoding()) || f.getSampleSizeInBits() != 16
                     || f.getChannels() != 1 || Math.round(f.getSampleRate()) != Waveform.RATE) {
                 throw new UserError("--reference " + file + ": need a 16 kHz mono 16-bit PCM WAV file, got " + f
                         + " (convert it, e.g. sox in.wav -r 16000 -c 1 -b 16 out.wav)");

@@ -42,7 +42,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
     public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
         Composer composer = new Composer(registry, loaded.source(), context);
         Composed<Dataset> train = composer.create(loaded.train(), Dataset.class, null);
-        Composed<Dataset> probeData = loaded.probeData() == loaded.train() ? train
+        Composed<Dataset> probeData = loaded.probesTrainData() ? train
                 : composer.create(loaded.probeData(), Dataset.class, null);
         // Each is an Augmentation (waveform) or a FeatureAugmentation; the composer checks it is exactly one.
         List<Composed<Object>> augment = new ArrayList<>();
@@ -117,11 +117,16 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         return new UpstreamModel(f, composer.recreate(encoder, Encoder.class, UpstreamModel.bodyInput(f)));
     }
 
+    /** Whether the probes use the training dataset itself (the recipe names no other). */
+    public boolean probesTrainData() {
+        return loaded.probesTrainData();
+    }
+
     /** Which plugin filled which slot of the recipe. */
     public Map<String, Composed<?>> slots() {
         Map<String, Composed<?>> slots = new LinkedHashMap<>();
         slots.put("data.train", train);
-        if (probeData != train) {
+        if (!probesTrainData()) {
             slots.put("data.probe", probeData);
         }
         for (int i = 0; i < augment.size(); i++) {
@@ -147,7 +152,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         root.set("budget", ConfigBinder.MAPPER.valueToTree(r.budget()));
         ObjectNode data = root.putObject("data");
         data.set("train", component(train));
-        if (probeData != train) {
+        if (!probesTrainData()) {
             data.set("probe", component(probeData));
         }
         data.put(CACHE_KEY, r.data().featureCache());

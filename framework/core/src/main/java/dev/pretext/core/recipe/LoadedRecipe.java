@@ -68,6 +68,11 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
                 List.copyOf(probes));
     }
 
+    /** Whether the probes use the training data (the recipe has no {@code data.probe}): then one dataset serves both. */
+    public boolean probesTrainData() {
+        return recipe.data().probe() == null;
+    }
+
     public Recipe.Probes probing() {
         return recipe.probes() == null ? new Recipe.Probes(null, null, null, null) : recipe.probes();
     }

@@ -112,7 +112,7 @@ public final class TrainingRun {
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
         List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
-                : run.probeData() == run.train() ? trainUtterances
+                : run.probesTrainData() ? trainUtterances
                 : list(run.probeData(), run.frontend(), recipe.recipe().seed(), console, manifest);
         console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),

@@ -71,7 +71,7 @@ public final class SpeechFixture {
         @Override
         public Waveform audio(Utterance u) {
             reads.incrementAndGet();
-            String[] parts = u.id().substring(1).split("-");
+            String[] parts = u.id().substring(1).split("-", -1);
             int start = Integer.parseInt(parts[0]) * 16;
             int length = Integer.parseInt(parts[1]) * 16;
             return new Waveform(Arrays.copyOfRange(SPEECH, start, start + length), Waveform.RATE);
