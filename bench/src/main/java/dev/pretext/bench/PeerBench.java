@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.Encoder;
+import dev.pretext.core.Json;
 import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.plugins.Composer;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.Json;
 import dev.pretext.core.train.AdamW;
 import dev.pretext.launcher.Host;
 

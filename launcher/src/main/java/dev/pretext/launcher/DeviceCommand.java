@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
 import ai.djl.Device;
-import dev.pretext.core.UserError;
 import dev.pretext.core.Json;
+import dev.pretext.core.UserError;
 import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.run.RunDevice;
 import picocli.CommandLine.Command;

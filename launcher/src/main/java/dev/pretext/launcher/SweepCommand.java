@@ -1,10 +1,10 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.UserError;
 import dev.pretext.core.plan.BudgetPlan;
-import dev.pretext.core.Console;
-import dev.pretext.core.Json;
 import dev.pretext.core.sweep.ChildJvmExecutor;
 import dev.pretext.core.sweep.SlurmExecutor;
 import dev.pretext.core.sweep.Sweep;
@@ -27,10 +27,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,

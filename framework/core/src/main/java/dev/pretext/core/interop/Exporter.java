@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.pretext.api.RunContext;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.plugins.ComposedRun;
-import dev.pretext.core.Console;
-import dev.pretext.core.Json;
 import dev.pretext.core.train.Checkpoints;
 
 import java.io.IOException;

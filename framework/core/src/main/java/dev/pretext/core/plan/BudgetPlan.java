@@ -8,12 +8,12 @@ import dev.pretext.api.model.FlopCount;
 import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.recipe.RecipeError;
-import dev.pretext.core.plugins.ComposedRun;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

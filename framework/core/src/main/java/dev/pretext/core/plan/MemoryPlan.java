@@ -3,10 +3,10 @@ package dev.pretext.core.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.plugins.ComposedRun;
 
 import java.lang.management.ManagementFactory;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package dev.pretext.core.run;
 
-import dev.pretext.core.Json;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +10,7 @@ import dev.pretext.api.audio.Features;
 import dev.pretext.api.data.Dataset;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.FrameFeatures;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;

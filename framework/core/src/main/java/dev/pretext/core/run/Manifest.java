@@ -1,16 +1,16 @@
 package dev.pretext.core.run;
 
-import dev.pretext.core.Json;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.pretext.core.Json;
 import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.InstalledPlugin;
 import dev.pretext.core.train.Checkpoints;
 
-import java.lang.management.ManagementFactory;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.pretext.core.run;
 
-import dev.pretext.core.Json;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.Json;
 import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.probe.PairedDifference;
 import dev.pretext.core.probe.ProbeTable;

@@ -1,7 +1,5 @@
 package dev.pretext.core.run;
 
-import dev.pretext.core.Console;
-import dev.pretext.core.Json;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +9,8 @@ import dev.pretext.api.RunContext;
 import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.Probe;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.DataSelection;

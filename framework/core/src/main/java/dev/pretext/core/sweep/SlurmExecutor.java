@@ -1,8 +1,8 @@
 package dev.pretext.core.sweep;
 
-import dev.pretext.core.UserError;
 import dev.pretext.core.Console;
 import dev.pretext.core.Json;
+import dev.pretext.core.UserError;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.pretext.core.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.Json;
+import dev.pretext.core.TrainingFlops;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

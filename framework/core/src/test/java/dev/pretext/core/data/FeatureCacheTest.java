@@ -2,8 +2,8 @@ package dev.pretext.core.data;
 
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
-import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.UserError;
+import dev.pretext.core.recipe.ConfigBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.pretext.core.sweep;
 
-import dev.pretext.core.UserError;
 import dev.pretext.core.Console;
+import dev.pretext.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -24,6 +24,7 @@ import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.Console;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeatureCache;
@@ -31,7 +32,6 @@ import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
