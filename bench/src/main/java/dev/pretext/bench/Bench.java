@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.run.TrainingRun;
 import dev.pretext.launcher.Host;
 

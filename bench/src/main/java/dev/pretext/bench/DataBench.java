@@ -15,14 +15,14 @@ import dev.pretext.core.data.BatchLoader;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
-import dev.pretext.core.plugins.Composer;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
+import dev.pretext.core.plugins.Composer;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.ComposedRun;
 import dev.pretext.core.run.TrainingRun;
 
 import java.io.IOException;

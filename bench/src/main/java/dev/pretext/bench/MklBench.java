@@ -4,7 +4,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.jna.NativeLibrary;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import dev.pretext.launcher.Host;
 
 import java.io.BufferedReader;

@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.api.model.Encoder;
+import dev.pretext.core.Json;
+import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.plugins.Composer;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.train.AdamW;
 import dev.pretext.launcher.Host;
 
@@ -167,7 +168,7 @@ public final class PeerBench {
                                 peer.get("torch").asText(), torchPeak / 1e9, peer.get("blas_libraries")));
                     }
                     double theirs = peer.get("median_seconds").asDouble();
-                    double training = 3 * ours.forwardFlops();
+                    double training = TrainingFlops.of(ours.forwardFlops());
                     rows.add(new String[]{c.label(), "" + k,
                             String.format(Locale.ROOT, "%.3f", ours.median()),
                             String.format(Locale.ROOT, "%.3f", theirs),

@@ -1,8 +1,8 @@
 package dev.pretext.bench;
 
+import dev.pretext.core.Console;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.Console;
 import dev.pretext.core.run.TrainingRun;
 import dev.pretext.launcher.Host;
 

@@ -1,7 +1,7 @@
 package dev.pretext.integration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

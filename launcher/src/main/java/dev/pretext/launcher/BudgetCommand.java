@@ -1,10 +1,10 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.run.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,8 +1,9 @@
 package dev.pretext.launcher;
 
 import ai.djl.Device;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.run.RunDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +32,9 @@ final class DeviceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunDevice.Request asked;
+        DeviceRequest asked;
         try {
-            asked = RunDevice.parse(device);
+            asked = DeviceRequest.parse(device);
         } catch (IllegalArgumentException e) {
             throw new UserError("device " + e.getMessage());
         }

@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
 import dev.pretext.core.interop.Format;
 import dev.pretext.core.interop.Importer;
-import dev.pretext.core.run.Console;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,6 @@
 package dev.pretext.launcher;
 
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import dev.pretext.study.StudyPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

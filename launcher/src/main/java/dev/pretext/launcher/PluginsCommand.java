@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Json;
 import dev.pretext.core.plugins.BundleProblem;
 import dev.pretext.core.plugins.InstalledPlugin;
-import dev.pretext.core.run.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.probe.ProbeTable;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.run.ProbeRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
 import dev.pretext.core.UserError;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.Console;
 import dev.pretext.core.run.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
 import dev.pretext.core.run.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,9 +1,9 @@
 package dev.pretext.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.core.Json;
 import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
 
 import java.io.IOException;
 import java.net.ConnectException;

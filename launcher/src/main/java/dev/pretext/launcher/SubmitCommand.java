@@ -2,9 +2,9 @@ package dev.pretext.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.recipe.LocatedYaml;
-import dev.pretext.core.run.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

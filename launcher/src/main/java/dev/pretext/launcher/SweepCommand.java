@@ -1,9 +1,10 @@
 package dev.pretext.launcher;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
+import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.UserError;
 import dev.pretext.core.plan.BudgetPlan;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.sweep.ChildJvmExecutor;
 import dev.pretext.core.sweep.SlurmExecutor;
 import dev.pretext.core.sweep.Sweep;
@@ -26,10 +27,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -241,11 +242,11 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The device a run's recipe would get on this machine, without opening it: cpu or gpu. */
     private static String deviceHere(Sweep.Run run) {
-        dev.pretext.core.run.RunDevice.Request asked = run.composed().recipe().deviceRequest();
-        if (asked.kind() == dev.pretext.core.run.RunDevice.Kind.CPU) {
+        dev.pretext.core.recipe.DeviceRequest asked = run.composed().recipe().deviceRequest();
+        if (asked.kind() == dev.pretext.core.recipe.DeviceRequest.Kind.CPU) {
             return "cpu";
         }
-        if (asked.kind() == dev.pretext.core.run.RunDevice.Kind.GPU) {
+        if (asked.kind() == dev.pretext.core.recipe.DeviceRequest.Kind.GPU) {
             return "gpu";
         }
         return dev.pretext.core.run.RunDevice.probe().libtorchGpus() > 0 ? "gpu" : "cpu";
@@ -324,7 +325,7 @@ final class SweepCommand implements Callable<Integer> {
                         + "top%n", totalFlops, totalSeconds < 3600 ? String.format(Locale.ROOT, "%.0f min",
                         totalSeconds / 60) : String.format(Locale.ROOT, "%.1f h", totalSeconds / 3600),
                 allMeasured ? "from this machine's measured speed at the nearest model size"
-                        : "partly from an assumed " + BudgetPlan.ASSUMED_FLOPS_PER_SECOND / 1e9
+                        : "partly from an assumed " + TrainingFlops.ASSUMED_PER_SECOND / 1e9
                         + " GFLOP/s: no run of that size has finished here yet");
         out.flush();
     }

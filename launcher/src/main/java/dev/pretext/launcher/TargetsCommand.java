@@ -1,10 +1,10 @@
 package dev.pretext.launcher;
 
 import dev.pretext.api.data.Utterance;
+import dev.pretext.core.Console;
 import dev.pretext.core.UserError;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
 import dev.pretext.core.run.LayerFeatures;
 import dev.pretext.core.run.TrainingRun;
 import picocli.CommandLine.Command;

@@ -73,7 +73,7 @@ class PlanCommandTest {
     void jsonCarriesTheSameNumbers() throws Exception {
         Path dir = sweep();
         String json = run(0, "plan", "--flops", "1e15", "--from-sweep", dir.toString(), "--json")[0];
-        var node = dev.pretext.core.run.Json.MAPPER.readTree(json);
+        var node = dev.pretext.core.Json.MAPPER.readTree(json);
         assertEquals(1e15, node.get("flops").asDouble());
         var rec = node.get("recommendations").get(0);
         double n = rec.get("parameters").asDouble();

@@ -1,6 +1,6 @@
 package dev.pretext.study;
 
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -1,7 +1,7 @@
 package dev.pretext.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 
 import java.util.ArrayList;
 import java.util.Iterator;

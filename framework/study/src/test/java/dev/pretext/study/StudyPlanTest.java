@@ -1,7 +1,7 @@
 package dev.pretext.study;
 
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

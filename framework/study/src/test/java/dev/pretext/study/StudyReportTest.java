@@ -131,7 +131,7 @@ class StudyReportTest {
                     l.put("augment", "none");
                 }
                 l.put("data.train.hours", SweepFixture.fmt(hours));
-                lines.append(dev.pretext.core.run.Json.COMPACT.writeValueAsString(row)).append('\n');
+                lines.append(dev.pretext.core.Json.COMPACT.writeValueAsString(row)).append('\n');
                 i++;
             }
         }

@@ -2,7 +2,7 @@ package dev.pretext.study;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

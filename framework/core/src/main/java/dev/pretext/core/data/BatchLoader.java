@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +24,6 @@ public final class BatchLoader implements AutoCloseable {
     private final BatchPlanner planner;
     private final FeaturePipeline pipeline;
     private final ExecutorService pool;
-    private final int prefetch;
     private final ArrayDeque<Future<HostBatch>> inFlight = new ArrayDeque<>();
     private final Map<Integer, List<int[]>> plans = new HashMap<>();
     private int nextEpoch;
@@ -38,7 +38,6 @@ public final class BatchLoader implements AutoCloseable {
                        int startIndex) {
         this.planner = planner;
         this.pipeline = pipeline;
-        this.prefetch = prefetch;
         this.nextEpoch = startEpoch;
         this.nextIndex = startIndex;
         AtomicInteger n = new AtomicInteger();
@@ -160,5 +159,14 @@ public final class BatchLoader implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        // Wait for batches in flight: a loader thread still writing the feature cache after the trainer has returned
+        // races whoever removes or reuses the cache folder next (seen as a test's temporary folder not emptying).
+        try {
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("loader threads still running a minute after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

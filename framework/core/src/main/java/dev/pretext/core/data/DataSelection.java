@@ -20,6 +20,8 @@ public record DataSelection(Double hours, Split split) {
     public static final DataSelection ALL = new DataSelection(null, null);
 
     /**
+     * One part of a corpus divided in three.
+     *
      * @param by     {@code speaker} (no speaker in two parts: for held-out speakers) or {@code utterance}
      * @param part   {@code train}, {@code valid} or {@code test}
      * @param shares the three parts' shares, summing to 1 (default 0.8, 0.1, 0.1)

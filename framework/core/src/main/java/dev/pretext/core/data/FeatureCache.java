@@ -1,11 +1,8 @@
 package dev.pretext.core.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.core.UserError;
-import dev.pretext.core.recipe.ConfigBinder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,6 +50,8 @@ public final class FeatureCache {
     }
 
     /**
+     * Opens the cache in a cache folder, for one frontend.
+     *
      * @param cacheDir the run's shared cache folder; features go to its {@code features/} folder
      * @param identity what makes the frontend's output what it is, e.g. from {@link #identity}
      * @throws UserError when the folder cannot be created
@@ -71,14 +70,11 @@ public final class FeatureCache {
     /**
      * A frontend's identity for cache keys: type, bundle and version, and its bound config with every default
      * filled in (so {@code {bins: 80}} and {} are the same frontend when 80 is the default).
+     *
+     * @param config the bound config as one line of JSON, as the recipe binder writes it
      */
-    public static String identity(String type, String bundle, String version, Object config) {
-        try {
-            return "type=" + type + "\nbundle=" + bundle + "\nversion=" + version + "\nconfig="
-                    + ConfigBinder.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the frontend config " + config, e);
-        }
+    public static String identity(String type, String bundle, String version, String config) {
+        return "type=" + type + "\nbundle=" + bundle + "\nversion=" + version + "\nconfig=" + config;
     }
 
     public Path dir() {
@@ -245,6 +241,8 @@ public final class FeatureCache {
     }
 
     /**
+     * What the cache served.
+     *
      * @param hits          utterances whose features came from the cache
      * @param misses        utterances computed and stored (damaged files included)
      * @param bypassed      training views the cache cannot serve: cropped, or changed by a waveform augmentation

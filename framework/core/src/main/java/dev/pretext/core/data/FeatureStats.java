@@ -20,6 +20,8 @@ public record FeatureStats(@JsonProperty("mean") float[] mean, @JsonProperty("st
     private static final double STD_FLOOR = 1e-5;
 
     /**
+     * Estimates every bin's mean and deviation from a sample of the corpus.
+     *
      * @param limit at most this many utterances, chosen by a seeded hash of their ids so the sample does not
      *              depend on listing order
      */

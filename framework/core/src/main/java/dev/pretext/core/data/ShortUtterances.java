@@ -60,6 +60,8 @@ public final class ShortUtterances {
     }
 
     /**
+     * The utterances the frontend can make frames of, and the others with why.
+     *
      * @param name the frontend as the recipe names it, for the reasons
      */
     public static Split split(List<Utterance> utterances, Frontend frontend, String name) {

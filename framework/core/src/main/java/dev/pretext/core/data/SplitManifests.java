@@ -33,8 +33,11 @@ public final class SplitManifests {
     }
 
     /**
-     * @param root  the folder the audio paths are written relative to; every utterance must lie under it
-     * @param by    {@code speaker} or {@code utterance}
+     * Writes fairseq's {@code train.tsv}, {@code valid.tsv} and {@code test.tsv} for a corpus divided by speaker or
+     * by utterance.
+     *
+     * @param root  the folder the audio paths are written relative to; every audio file must lie under it
+     * @param by    "speaker" or "utterance": what no two parts share
      * @return the three parts in order train, valid, test; a part may be empty (too few speakers)
      */
     public static List<Part> write(Path dir, Path root, List<Utterance> utterances, String by, List<Double> shares,
@@ -87,7 +90,7 @@ public final class SplitManifests {
     /** fairseq's letter targets: {@code "HELLO WORLD"} becomes {@code "H E L L O | W O R L D |"}. */
     static String letters(String text) {
         StringBuilder sb = new StringBuilder();
-        for (String word : text.trim().toUpperCase(Locale.ROOT).split("\\s+")) {
+        for (String word : text.trim().toUpperCase(Locale.ROOT).split("\\s+", -1)) {
             for (int i = 0; i < word.length(); i++) {
                 sb.append(word.charAt(i)).append(' ');
             }

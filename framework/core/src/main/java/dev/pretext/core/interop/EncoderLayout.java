@@ -15,8 +15,8 @@ import java.util.Map;
  *                   (torchaudio's encoder alone, {@code components._get_encoder}); the conv keys are then unused
  * @param channels   the width the feature projection reads: the convolutions' (512 in every published model) or
  *                   the features' 
- * @param convNorm   {@code group} (a group norm after the first convolution only: Base models) or {@code layer}
- *                   (a layer norm after every convolution: Large models)
+ * @param convNorm   "group" (a group norm after the first convolution only: Base models) or "layer" (a
+ *                   layer norm after every convolution: Large models)
  * @param convBias   whether the convolutions have biases
  * @param layers     Transformer layers
  * @param dim        hidden width
@@ -30,8 +30,8 @@ import java.util.Map;
 public record EncoderLayout(boolean waveform, int channels, String convNorm, boolean convBias, int layers, int dim,
                             int heads, int ffn, boolean preNorm, int posKernel, int posGroups) {
     /** wav2vec 2.0's seven convolutions, the only feature encoder pretext has. */
-    public static final int[] KERNELS = {10, 3, 3, 3, 3, 2, 2};
-    public static final int[] STRIDES = {5, 2, 2, 2, 2, 2, 2};
+    public static final List<Integer> KERNELS = List.of(10, 3, 3, 3, 3, 2, 2);
+    public static final List<Integer> STRIDES = List.of(5, 2, 2, 2, 2, 2, 2);
 
     public EncoderLayout {
         if (!convNorm.equals("group") && !convNorm.equals("layer")) {
@@ -56,9 +56,9 @@ public record EncoderLayout(boolean waveform, int channels, String convNorm, boo
      */
     public Map<String, long[]> torchaudioShapes() {
         Map<String, long[]> out = new LinkedHashMap<>();
-        for (int i = 0; waveform && i < KERNELS.length; i++) {
+        for (int i = 0; waveform && i < KERNELS.size(); i++) {
             String p = "feature_extractor.conv_layers." + i + ".";
-            out.put(p + "conv.weight", new long[]{channels, i == 0 ? 1 : channels, KERNELS[i]});
+            out.put(p + "conv.weight", new long[]{channels, i == 0 ? 1 : channels, KERNELS.get(i)});
             if (convBias) {
                 out.put(p + "conv.bias", new long[]{channels});
             }
@@ -118,8 +118,8 @@ public record EncoderLayout(boolean waveform, int channels, String convNorm, boo
         }
         args.put("extractor_mode", convNorm.equals("group") ? "group_norm" : "layer_norm");
         List<List<Integer>> conv = new ArrayList<>();
-        for (int i = 0; i < KERNELS.length; i++) {
-            conv.add(List.of(channels, KERNELS[i], STRIDES[i]));
+        for (int i = 0; i < KERNELS.size(); i++) {
+            conv.add(List.of(channels, KERNELS.get(i), STRIDES.get(i)));
         }
         args.put("extractor_conv_layer_config", conv);
         args.put("extractor_conv_bias", convBias);

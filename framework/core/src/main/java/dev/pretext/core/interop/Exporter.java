@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.pretext.api.RunContext;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.train.Checkpoints;
 
 import java.io.IOException;
@@ -46,6 +46,8 @@ public final class Exporter {
     }
 
     /**
+     * Exports a run's network from its latest checkpoint.
+     *
      * @param reference a 16 kHz WAV to compute the run's hidden states on, written as {@link #REFERENCE}; or null
      */
     public static Path export(Path runDir, Format format, Path out, boolean withHeads, Path reference,

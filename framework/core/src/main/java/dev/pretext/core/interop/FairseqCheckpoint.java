@@ -73,7 +73,7 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
         }
         Object heads = find(configs, "encoder_attention_heads");
         Object first = find(configs, "layer_norm_first");
-        if (!(heads instanceof Number)) {
+        if (!(heads instanceof Number headCount)) {
             throw new UserError(file + ": the checkpoint's configuration does not say encoder_attention_heads "
                     + "(looked in cfg and args); pretext cannot tell the attention heads from the tensors");
         }
@@ -83,7 +83,7 @@ record FairseqCheckpoint(EncoderLayout layout, Map<String, Tensor> tensors, Stri
         }
         EncoderLayout layout = new EncoderLayout((int) conv0.shape()[0], convNorm,
                 tensors.containsKey("feature_extractor.conv_layers.0.0.bias"), layers, dim,
-                ((Number) heads).intValue(), (int) ffn.shape()[0], Boolean.TRUE.equals(first),
+                headCount.intValue(), (int) ffn.shape()[0], Boolean.TRUE.equals(first),
                 (int) posV.shape()[2], (int) (dim / posV.shape()[1]));
         return new FairseqCheckpoint(layout, tensors, type.contains("hubert") ? "hubert" : "wav2vec2");
     }

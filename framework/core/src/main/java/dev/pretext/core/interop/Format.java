@@ -46,21 +46,20 @@ public enum Format {
 
     /** This format's name of the tensor torchaudio calls {@code name}. */
     public String name(String name, EncoderLayout layout) {
-        switch (this) {
-            case TORCHAUDIO:
-                // a features network is torchaudio's Encoder module alone: its own state dict has no "encoder."
-                return layout.waveform() ? name : name.substring("encoder.".length());
-            case HUGGINGFACE:
+        return switch (this) {
+            // a features network is torchaudio's Encoder module alone: its own state dict has no "encoder."
+            case TORCHAUDIO -> layout.waveform() ? name : name.substring("encoder.".length());
+            case HUGGINGFACE -> {
                 if (name.startsWith("encoder.feature_projection.")) {
-                    return name.substring("encoder.".length());
+                    yield name.substring("encoder.".length());
                 }
                 if (name.startsWith("encoder.transformer.")) {
-                    return "encoder." + name.substring("encoder.transformer.".length());
+                    yield "encoder." + name.substring("encoder.transformer.".length());
                 }
-                return name;
-            default:
-                return fairseq(name, layout);
-        }
+                yield name;
+            }
+            default -> fairseq(name, layout);
+        };
     }
 
     private static String fairseq(String name, EncoderLayout layout) {

@@ -32,16 +32,16 @@ final class HuggingFace {
         List<Integer> dims = new ArrayList<>();
         List<Integer> kernels = new ArrayList<>();
         List<Integer> strides = new ArrayList<>();
-        for (int i = 0; i < EncoderLayout.KERNELS.length; i++) {
+        for (int i = 0; i < EncoderLayout.KERNELS.size(); i++) {
             dims.add(layout.channels());
-            kernels.add(EncoderLayout.KERNELS[i]);
-            strides.add(EncoderLayout.STRIDES[i]);
+            kernels.add(EncoderLayout.KERNELS.get(i));
+            strides.add(EncoderLayout.STRIDES.get(i));
         }
         c.put("conv_dim", dims);
         c.put("conv_kernel", kernels);
         c.put("conv_stride", strides);
         c.put("conv_bias", layout.convBias());
-        c.put("num_feat_extract_layers", EncoderLayout.KERNELS.length);
+        c.put("num_feat_extract_layers", EncoderLayout.KERNELS.size());
         c.put("num_conv_pos_embeddings", layout.posKernel());
         c.put("num_conv_pos_embedding_groups", layout.posGroups());
         c.put("do_stable_layer_norm", layout.preNorm());
@@ -99,8 +99,8 @@ final class HuggingFace {
 
     private static int uniform(JsonNode c, String key, String where) {
         JsonNode list = c.path(key);
-        if (!list.isArray() || list.size() != EncoderLayout.KERNELS.length) {
-            throw new UserError(where + ": " + key + " must list " + EncoderLayout.KERNELS.length + " widths (wav2vec "
+        if (!list.isArray() || list.size() != EncoderLayout.KERNELS.size()) {
+            throw new UserError(where + ": " + key + " must list " + EncoderLayout.KERNELS.size() + " widths (wav2vec "
                     + "2.0's seven convolutions), got " + list);
         }
         int first = list.get(0).asInt();
@@ -112,18 +112,18 @@ final class HuggingFace {
         return first;
     }
 
-    private static void checkList(JsonNode c, String key, int[] expected, String where) {
+    private static void checkList(JsonNode c, String key, List<Integer> expected, String where) {
         JsonNode list = c.path(key);
         if (list.isMissingNode()) {
             return;
         }
-        boolean ok = list.isArray() && list.size() == expected.length;
-        for (int i = 0; ok && i < expected.length; i++) {
-            ok = list.get(i).asInt() == expected[i];
+        boolean ok = list.isArray() && list.size() == expected.size();
+        for (int i = 0; ok && i < expected.size(); i++) {
+            ok = list.get(i).asInt() == expected.get(i);
         }
         if (!ok) {
             throw new UserError(where + ": " + key + " " + list + "; pretext's waveform-cnn has wav2vec 2.0's "
-                    + java.util.Arrays.toString(expected));
+                    + expected);
         }
     }
 }

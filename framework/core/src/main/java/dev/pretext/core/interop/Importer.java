@@ -5,18 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pretext.api.RunContext;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.train.Checkpoints;
 
 import java.io.IOException;
@@ -246,18 +246,18 @@ public final class Importer {
         JsonNode conv = args.path("extractor_conv_layer_config");
         int channels = 512;
         if (!conv.isNull() && !conv.isMissingNode()) {
-            if (!conv.isArray() || conv.size() != EncoderLayout.KERNELS.length) {
+            if (!conv.isArray() || conv.size() != EncoderLayout.KERNELS.size()) {
                 throw new UserError(where + ": extractor_conv_layer_config must list wav2vec 2.0's seven "
                         + "[channels, kernel, stride] layers, got " + conv);
             }
             channels = conv.get(0).path(0).asInt();
             for (int i = 0; i < conv.size(); i++) {
                 JsonNode l = conv.get(i);
-                if (l.path(0).asInt() != channels || l.path(1).asInt() != EncoderLayout.KERNELS[i]
-                        || l.path(2).asInt() != EncoderLayout.STRIDES[i]) {
+                if (l.path(0).asInt() != channels || l.path(1).asInt() != EncoderLayout.KERNELS.get(i)
+                        || l.path(2).asInt() != EncoderLayout.STRIDES.get(i)) {
                     throw new UserError(where + ": extractor_conv_layer_config[" + i + "] is " + l + "; pretext's "
-                            + "waveform-cnn has [" + channels + ", " + EncoderLayout.KERNELS[i] + ", "
-                            + EncoderLayout.STRIDES[i] + "] (one width, wav2vec 2.0's kernels and strides)");
+                            + "waveform-cnn has [" + channels + ", " + EncoderLayout.KERNELS.get(i) + ", "
+                            + EncoderLayout.STRIDES.get(i) + "] (one width, wav2vec 2.0's kernels and strides)");
                 }
             }
         }

@@ -28,7 +28,7 @@ public final class PretextNames {
     /** The one-to-one pairs: pretext name to torchaudio name (attention's q/k/v excepted). */
     static Map<String, String> pairs(EncoderLayout layout) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; layout.waveform() && i < EncoderLayout.KERNELS.length; i++) {
+        for (int i = 0; layout.waveform() && i < EncoderLayout.KERNELS.size(); i++) {
             String ta = "feature_extractor.conv_layers." + i + ".";
             m.put("frontend conv" + i + "_weight", ta + "conv.weight");
             if (layout.convBias()) {

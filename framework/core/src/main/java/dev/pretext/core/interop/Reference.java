@@ -8,20 +8,20 @@ import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.api.model.Frontend;
 import dev.pretext.api.model.LearnedFrontend;
-import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.UserError;
+import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
 
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.UnsupportedAudioFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
  * A network's hidden states on one recording, for checking a model outside pretext against pretext's own numbers:
@@ -43,7 +43,7 @@ public final class Reference {
     public static float[] readWav(Path file) {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
             AudioFormat f = in.getFormat();
-            if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED || f.getSampleSizeInBits() != 16
+            if (!AudioFormat.Encoding.PCM_SIGNED.equals(f.getEncoding()) || f.getSampleSizeInBits() != 16
                     || f.getChannels() != 1 || Math.round(f.getSampleRate()) != Waveform.RATE) {
                 throw new UserError("--reference " + file + ": need a 16 kHz mono 16-bit PCM WAV file, got " + f
                         + " (convert it, e.g. sox in.wav -r 16000 -c 1 -b 16 out.wav)");

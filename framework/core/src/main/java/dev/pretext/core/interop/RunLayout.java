@@ -2,7 +2,7 @@ package dev.pretext.core.interop;
 
 import dev.pretext.api.model.LearnedFrontend;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.plugins.ComposedRun;
 
 import java.lang.reflect.Method;
 
@@ -21,7 +21,8 @@ public final class RunLayout {
     }
 
     /**
-     * @param formatName for messages ("torchaudio", "huggingface")
+     * The run's network in the layout a format names, with the dropout settings it carries.
+     *
      * @throws UserError naming what torchaudio's (and transformers') wav2vec 2.0 cannot express
      */
     public static Found of(ComposedRun run, Format format) {

@@ -2,8 +2,8 @@ package dev.pretext.core.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

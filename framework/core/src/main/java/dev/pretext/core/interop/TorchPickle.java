@@ -241,8 +241,8 @@ public final class TorchPickle {
                         case 0x8f -> push(new ArrayList<>());                   // EMPTY_SET
                         case '(' -> push(MARK);                                 // MARK
                         case 'N' -> push(null);
-                        case 0x88 -> push(Boolean.TRUE);
-                        case 0x89 -> push(Boolean.FALSE);
+                        case 0x88 -> push(true);
+                        case 0x89 -> push(false);
                         case 'J' -> push((long) in.getInt());                   // BININT
                         case 'K' -> push((long) (in.get() & 0xff));             // BININT1
                         case 'M' -> push((long) (in.getShort() & 0xffff));      // BININT2

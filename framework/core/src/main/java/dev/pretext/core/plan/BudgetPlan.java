@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.FlopCount;
+import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.recipe.ComponentRef;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.recipe.RecipeError;
-import dev.pretext.core.run.ComposedRun;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +34,6 @@ import java.util.OptionalLong;
  * well under 1% of a step).
  */
 public final class BudgetPlan {
-    /** The FLOP rate assumed to turn an hours budget into steps: only for planning; the run measures time. */
-    public static final double ASSUMED_FLOPS_PER_SECOND = 20e9;
     /** Family sizes the size table tries, as multiples of the preset's parameter count. */
     static final double[] SCALES = {0.25, 0.5, 1, 2, 4, 8};
 
@@ -114,7 +113,7 @@ public final class BudgetPlan {
                     audioSecondsPerStep, 100 * paddingShare));
             b.append(String.format(Locale.ROOT, "memory: a step needs about %s (the first epoch's largest "
                     + "batch); this machine has %s%n", MemoryPlan.gb(memoryBytes),
-                    MemoryPlan.gb(machineMemoryBytes)));
+                    MemoryPlan.gb((double) machineMemoryBytes)));
             b.append(String.format(Locale.ROOT, "%nmean step (the first epoch's batches):%n%-34s %12s %12s %12s %7s%n",
                     "component", "forward", "backward", "total", "share"));
             double total = flopsPerStep();
@@ -161,9 +160,9 @@ public final class BudgetPlan {
                 attention += e.getValue();
             }
         }
-        double stepFlops = 3 * step.forward().total();
+        double stepFlops = TrainingFlops.of(step.forward().total());
         double unique = planner.totalSeconds();
-        double steps = stepsBought(recipe.budget(), stepFlops);
+        double steps = recipe.budget().stepsBought(stepFlops);
         double hours = steps * step.audioSeconds() / 3600;
 
         List<Size> sizes = new ArrayList<>();
@@ -177,7 +176,7 @@ public final class BudgetPlan {
         return new Report(recipe.name(), run.encoder().plugin().describe(), shape(run.encoder().config()),
                 run.model().plannedParameters().orElse(-1), train.size(), unique / 3600, step.batches(),
                 step.audioSeconds(), step.paddingShare(), components, attention / step.forward().total(),
-                budgetText(recipe.budget()), steps, hours, unique > 0 ? hours * 3600 / unique : 0, sizes, note,
+                recipe.budget().describe(), steps, hours, unique > 0 ? hours * 3600 / unique : 0, sizes, note,
                 MemoryPlan.estimate(MemoryPlan.shapeOf(run, planner)).total(), MemoryPlan.machineMemory());
     }
 
@@ -209,27 +208,6 @@ public final class BudgetPlan {
                 paddedFrames > 0 ? 1 - realFrames / paddedFrames : 0, plan.size());
     }
 
-    static double stepsBought(Recipe.Budget budget, double stepFlops) {
-        if (budget.steps() != null) {
-            return budget.steps();
-        }
-        if (budget.flops() != null) {
-            return Math.floor(budget.flops() / stepFlops);
-        }
-        return Math.floor(budget.hours() * 3600 * ASSUMED_FLOPS_PER_SECOND / stepFlops);
-    }
-
-    static String budgetText(Recipe.Budget budget) {
-        if (budget.steps() != null) {
-            return budget.steps() + " steps";
-        }
-        if (budget.flops() != null) {
-            return String.format(Locale.ROOT, "%.3g FLOPs", budget.flops());
-        }
-        return String.format(Locale.ROOT, "%s h (at an assumed %.0f GFLOP/s)", trim(budget.hours()),
-                ASSUMED_FLOPS_PER_SECOND / 1e9);
-    }
-
     /**
      * The recipe's encoder at several multiples of its preset's size, built from the same config with
      * {@code scale} set (and any explicit width, dim or ffn removed, since those would override it).
@@ -259,8 +237,8 @@ public final class BudgetPlan {
             UpstreamModel model = new UpstreamModel(run.frontend().instance(), built.instance());
             OptionalLong params = model.plannedParameters();
             Step step = meanStep(model, planner, recipe.optim().accumulate());
-            double flops = 3 * step.forward().total();
-            double steps = stepsBought(recipe.budget(), flops);
+            double flops = TrainingFlops.of(step.forward().total());
+            double steps = recipe.budget().stepsBought(flops);
             double hours = steps * step.audioSeconds() / 3600;
             sizes.add(new Size(scale, shape(built.config()), params.orElse(-1), flops, steps, hours,
                     unique > 0 ? hours * 3600 / unique : 0, scale == recipeScale));

@@ -3,10 +3,10 @@ package dev.pretext.core.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pretext.api.audio.FeatureSpec;
 import dev.pretext.core.data.BatchPlanner;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.ComposedRun;
 
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -147,7 +147,7 @@ public final class MemoryPlan {
         if (limit > 0 && e.total() > limit) {
             return "note: if every utterance were as long as batch.max_utterance_seconds (" + count(bound.longestFrames())
                     + " frames), a training step would need about " + gb(e.total()) + " of memory, more than "
-                    + where + " " + gb(limit) + " (attention " + gb(e.attentionBytes()) + "); `pretext train` "
+                    + where + " " + gb((double) limit) + " (attention " + gb(e.attentionBytes()) + "); `pretext train` "
                     + "checks the data's real batches before it trains";
         }
         return null;
@@ -180,6 +180,8 @@ public final class MemoryPlan {
     }
 
     /**
+     * Refuses a step whose estimate does not fit in the limit.
+     *
      * @throws dev.pretext.core.recipe.RecipeError at {@code batch.seconds} when the batch is most of the
      *                                             estimate, else at {@code encoder}, with the numbers
      */
@@ -195,7 +197,7 @@ public final class MemoryPlan {
                         + "frames per batch %s%s; loader batches %s", gb(e.parameterBytes()), count(shape.bodyFrames()),
                 gb(e.activationBytes() + e.attentionBytes()), attention, gb(e.batchBytes()));
         String problem = "a training step needs about " + gb(e.total()) + " of memory, more than " + where + " "
-                + gb(limitBytes);
+                + gb((double) limitBytes);
         if (e.batchDominates()) {
             throw source.error("batch.seconds", problem, parts + "\n  lower batch.seconds (audio per batch) or "
                     + "batch.max_utterance_seconds (attention grows with its square), or the encoder's size");
@@ -224,9 +226,9 @@ public final class MemoryPlan {
         double heap = checkpointHeapBytes(shape);
         if (heap > heapBytes) {
             throw source.error("encoder", "writing a checkpoint needs about " + gb(heap) + " of Java heap (the "
-                    + "parameters and AdamW state encoded in memory), more than the " + gb(heapBytes)
+                    + "parameters and AdamW state encoded in memory), more than the " + gb((double) heapBytes)
                     + " this JVM may use", "give it more with PRETEXT_JAVA_OPTS=-Xmx<N>g (the machine has "
-                    + gb(machineMemory()) + "), or make the encoder smaller");
+                    + gb((double) machineMemory()) + "), or make the encoder smaller");
         }
     }
 

@@ -53,7 +53,7 @@ final class ComponentFailures {
     /** The innermost "Caused by:" of a printed stack trace (the exception a plugin author threw), else its first line. */
     static String rootCause(String trace) {
         String cause = null;
-        for (String line : trace.split("\\R")) {
+        for (String line : trace.split("\\R", -1)) {
             if (line.startsWith("Caused by: ")) {
                 cause = line.substring("Caused by: ".length());
             }

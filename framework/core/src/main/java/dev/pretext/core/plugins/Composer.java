@@ -52,6 +52,8 @@ public final class Composer {
     }
 
     /**
+     * Resolves a recipe's component, binds its config and builds it.
+     *
      * @param contract what the caller needs; {@code Object.class} takes any of the kind's
      *                 {@link dev.pretext.api.PluginKind#contracts()} (augmentations: waveform or feature)
      */

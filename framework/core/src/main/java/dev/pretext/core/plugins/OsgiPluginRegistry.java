@@ -58,7 +58,7 @@ public final class OsgiPluginRegistry implements PluginRegistry {
                 found.add(p);
             }
         }
-        found.sort(Comparator.comparing((InstalledPlugin p) -> p.kind().ordinal())
+        found.sort(Comparator.comparing(InstalledPlugin::kind)
                 .thenComparing(InstalledPlugin::type).thenComparing(InstalledPlugin::version));
         return found;
     }

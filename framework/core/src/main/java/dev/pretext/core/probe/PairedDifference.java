@@ -36,6 +36,8 @@ public record PairedDifference(String task, String a, String b, String metric, L
     }
 
     /**
+     * The paired difference of two upstreams over the same seeds.
+     *
      * @param valuesA        a's value under each seed, in the order of {@code seeds}
      * @param valuesB        b's value under the same seeds
      * @param higherIsBetter the metric's direction

@@ -8,12 +8,12 @@ import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.Console;
 import dev.pretext.core.PretextFailure;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
-import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
-import dev.pretext.core.run.Console;
+import dev.pretext.core.model.UpstreamModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

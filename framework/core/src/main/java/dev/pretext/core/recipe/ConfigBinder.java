@@ -49,7 +49,18 @@ public final class ConfigBinder {
     private ConfigBinder() {
     }
 
+    /** A bound config as one line of JSON, with the recipe's key names and every default filled in. */
+    public static String compactJson(Object config) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the config " + config, e);
+        }
+    }
+
     /**
+     * Binds one section of a recipe to its record.
+     *
      * @param path where {@code node} sits in the recipe, e.g. {@code objective}; keys below it are reported as
      *             {@code objective.mask_prob}
      */
@@ -72,7 +83,7 @@ public final class ConfigBinder {
             throw recipe.error(key, "'" + e.getValue() + "' is not a valid " + describe(e.getTargetType()), null);
         } catch (MismatchedInputException e) {
             String key = join(path, pathOf(e, false));
-            String found = node.at(pointer(pathOf(e, false))).getNodeType().name().toLowerCase();
+            String found = node.at(pointer(pathOf(e, false))).getNodeType().name().toLowerCase(java.util.Locale.ROOT);
             throw recipe.error(key, "expected " + describe(e.getTargetType()) + ", found " + found, null);
         } catch (JsonProcessingException e) {
             String where = e instanceof JsonMappingException jme ? pathOf(jme, false) : "";

@@ -68,6 +68,11 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
                 List.copyOf(probes));
     }
 
+    /** Whether the probes use the training data (the recipe has no {@code data.probe}): then one dataset serves both. */
+    public boolean probesTrainData() {
+        return recipe.data().probe() == null;
+    }
+
     public Recipe.Probes probing() {
         return recipe.probes() == null ? new Recipe.Probes(null, null, null, null) : recipe.probes();
     }
@@ -80,10 +85,10 @@ public record LoadedRecipe(LocatedYaml source, Recipe recipe, ComponentRef train
         }
         if (!device.isTextual()) {
             throw yaml.error("device", "'" + device.asText() + "' is not a device", "use one of "
-                    + dev.pretext.core.run.RunDevice.VALUES + " (default auto)");
+                    + DeviceRequest.VALUES + " (default auto)");
         }
         try {
-            dev.pretext.core.run.RunDevice.parse(device.textValue());
+            DeviceRequest.parse(device.textValue());
         } catch (IllegalArgumentException e) {
             throw yaml.error("device", e.getMessage(), null);
         }

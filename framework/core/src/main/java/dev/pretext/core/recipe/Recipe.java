@@ -38,12 +38,12 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
         featureNorm = featureNorm == null ? new FeatureNorm(null, null) : featureNorm;
         // Where the run trains: auto (a GPU when DJL sees one), cpu, gpu, gpu:N. Resolved when the run starts.
-        device = dev.pretext.core.run.RunDevice.parse(device).toString();
+        device = DeviceRequest.parse(device).toString();
     }
 
     /** The parsed {@code device} key. */
-    public dev.pretext.core.run.RunDevice.Request deviceRequest() {
-        return dev.pretext.core.run.RunDevice.parse(device);
+    public DeviceRequest deviceRequest() {
+        return DeviceRequest.parse(device);
     }
 
     /**
@@ -64,19 +64,6 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
             }
             if (utterances < 1) {
                 throw new IllegalArgumentException("utterances must be >= 1, got " + utterances);
-            }
-        }
-    }
-
-    /** How much compute the run may spend; exactly one limit. */
-    public record Budget(Double flops, Long steps, Double hours) {
-        public Budget {
-            int set = (flops != null ? 1 : 0) + (steps != null ? 1 : 0) + (hours != null ? 1 : 0);
-            if (set != 1) {
-                throw new IllegalArgumentException("give exactly one of flops, steps or hours, e.g. {flops: 2.0e13}");
-            }
-            if (flops != null && !(flops > 0) || steps != null && steps <= 0 || hours != null && !(hours > 0)) {
-                throw new IllegalArgumentException("the budget must be positive");
             }
         }
     }
@@ -132,6 +119,8 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
     }
 
     /**
+     * How the loader forms batches.
+     *
      * @param seconds             audio per batch, padding included (the batcher never exceeds it)
      * @param maxUtteranceSeconds longer utterances are cropped to a random window of this length
      */
@@ -160,7 +149,11 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
         }
     }
 
-    /** @param everySteps save every so many optimizer steps (and always at the end) */
+    /**
+     * How often the trainer saves, and how many checkpoints it keeps.
+     *
+     * @param everySteps save every so many optimizer steps (and always at the end)
+     */
     public record Checkpoint(Integer everySteps, Integer keep) {
         public Checkpoint {
             everySteps = everySteps == null ? 100 : everySteps;
@@ -172,6 +165,8 @@ public record Recipe(String name, Long seed, Budget budget, Data data, List<Json
     }
 
     /**
+     * What the run probes after training, and against which baselines.
+     *
      * @param tasks     probe components, e.g. {@code [{type: phonemes}, {type: speakers}]}
      * @param baselines upstreams to compare with the pre-trained encoder: {@code features} (the frontend's
      *                  output) and {@code random} (the same encoder, randomly initialised)

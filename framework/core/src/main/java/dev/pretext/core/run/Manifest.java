@@ -1,10 +1,15 @@
 package dev.pretext.core.run;
 
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.pretext.core.Json;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.InstalledPlugin;
 import dev.pretext.core.train.Checkpoints;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +23,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
- * {@code manifest.json}: what exactly produced a run. Bundles with their sha256, the source revision, the
- * Java, DJL and libtorch versions, the machine; training and data accounting are added as the run goes.
+ * {@code manifest.json}: what exactly produced a run (a {@link RunManifest}). Bundles with their sha256, the
+ * source revision, the Java, DJL and libtorch versions, the machine; training and data accounting are added as
+ * the run goes, and each addition is written at once.
  */
 public final class Manifest {
-    private final Map<String, Object> root = new LinkedHashMap<>();
     private final Path file;
+    private RunManifest content;
 
     public Manifest(Path file) {
+        this(file, RunManifest.EMPTY);
+    }
+
+    public Manifest(Path file, RunManifest content) {
         this.file = file;
+        this.content = content;
     }
 
     public static Manifest describe(Path file, ComposedRun run, Path sourceDir) {
@@ -42,64 +54,41 @@ public final class Manifest {
      *               context's device
      */
     public static Manifest describe(Path file, ComposedRun run, Path sourceDir, Map<String, Object> device) {
-        Manifest m = new Manifest(file);
-        m.root.put("run", run.recipe().name());
-        m.root.put("created", Instant.now().toString());
-        m.root.put("seed", run.recipe().seed());
-        m.root.put("source", git(sourceDir));
-        Map<String, Object> platform = new LinkedHashMap<>();
-        platform.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
-        platform.put("djl", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
-        platform.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        platform.put("device", RunDevice.describe(run.context().device()));
-        if (device != null) {
-            platform.put("device_detail", device);
-        }
-        platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        platform.put("cores", Runtime.getRuntime().availableProcessors());
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            platform.put("memory_bytes", os.getTotalMemorySize());
-        }
-        platform.put("environment", nativeSettings(System.getenv()));
-        m.root.put("platform", platform);
+        Long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : null;
+        RunManifest.Platform platform = new RunManifest.Platform(
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+                Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion(),
+                RunDevice.describe(run.context().device()), device,
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), memory, nativeSettings(System.getenv()));
 
-        List<Map<String, Object>> components = new ArrayList<>();
+        List<RunManifest.Component> components = new ArrayList<>();
         Set<InstalledPlugin> used = new LinkedHashSet<>();
         for (Map.Entry<String, Composed<?>> e : run.slots().entrySet()) {
             InstalledPlugin p = e.getValue().plugin();
             used.add(p);
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("slot", e.getKey());
-            c.put("kind", p.kind().id());
-            c.put("type", p.type());
-            c.put("version", p.version().toString());
-            c.put("bundle", p.bundle());
-            components.add(c);
+            components.add(new RunManifest.Component(e.getKey(), p.kind().id(), p.type(), p.version().toString(),
+                    p.bundle()));
         }
-        m.root.put("components", components);
-        Map<String, Map<String, Object>> bundles = new LinkedHashMap<>();
+        Map<String, RunManifest.Bundle> bundles = new LinkedHashMap<>();
         for (InstalledPlugin p : used) {
-            bundles.computeIfAbsent(p.bundle() + "@" + p.version(), k -> {
-                Map<String, Object> b = new LinkedHashMap<>();
-                b.put("symbolic_name", p.bundle());
-                b.put("version", p.version().toString());
-                b.put("location", p.location());
-                b.put("sha256", sha256OfLocation(p.location()));
-                return b;
-            });
+            bundles.computeIfAbsent(p.bundle() + "@" + p.version(), k -> new RunManifest.Bundle(p.bundle(),
+                    p.version().toString(), p.location(), sha256OfLocation(p.location())));
         }
-        m.root.put("bundles", new ArrayList<>(bundles.values()));
-        return m;
+        return new Manifest(file, new RunManifest(run.recipe().name(), Instant.now().toString(), run.recipe().seed(),
+                git(sourceDir), platform, List.copyOf(components), List.copyOf(bundles.values()), null, null, null,
+                null, null, null));
     }
 
     /** Settings that change how libtorch computes (kernels, threads, the allocator), as this process got them. */
     static final List<String> NATIVE_SETTINGS = List.of("LD_PRELOAD", "GLIBC_TUNABLES", "OMP_WAIT_POLICY",
             "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PRETEXT_MKL_VENDOR_FIX");
 
-    static Map<String, Object> nativeSettings(Map<String, String> env) {
-        Map<String, Object> set = new LinkedHashMap<>();
+    static Map<String, String> nativeSettings(Map<String, String> env) {
+        Map<String, String> set = new LinkedHashMap<>();
         for (String key : NATIVE_SETTINGS) {
             if (env.containsKey(key)) {
                 set.put(key, env.get(key));
@@ -122,12 +111,10 @@ public final class Manifest {
         return "unavailable: not installed from a file";
     }
 
-    private static Map<String, Object> git(Path dir) {
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("revision", run(dir, "git", "rev-parse", "HEAD"));
+    private static RunManifest.Source git(Path dir) {
+        String revision = run(dir, "git", "rev-parse", "HEAD");
         String status = run(dir, "git", "status", "--porcelain", "--untracked-files=no");
-        g.put("dirty", status == null ? null : !status.isBlank());
-        return g;
+        return new RunManifest.Source(revision, status == null ? null : !status.isBlank());
     }
 
     private static String run(Path dir, String... command) {
@@ -146,84 +133,59 @@ public final class Manifest {
         }
     }
 
-    public void put(String key, Object value) {
-        root.put(key, value);
+    /** The manifest as it is now. */
+    public RunManifest content() {
+        return content;
     }
 
-    /** Sets {@code root[section][key]}, creating the section. */
-    @SuppressWarnings("unchecked")
-    public void putUnder(String section, String key, Object value) {
-        Object existing = root.get(section);
-        Map<String, Object> map = existing instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
-        map.put(key, value);
-        root.put(section, map);
+    /** Changes the manifest (e.g. {@code m -> m.withProbeWallSeconds(s)}); {@link #write} puts it on disk. */
+    public void update(UnaryOperator<RunManifest> change) {
+        content = change.apply(content);
     }
 
-    @SuppressWarnings("unchecked")
+    /** A manifest file as it is; one that is missing or unreadable loads empty (and is rewritten from scratch). */
     public static Manifest load(Path file) {
-        Manifest m = new Manifest(file);
         try {
             if (Files.exists(file)) {
-                m.root.putAll(Json.MAPPER.readValue(file.toFile(), Map.class));
+                return new Manifest(file, read(Files.readString(file, StandardCharsets.UTF_8)));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // An unreadable manifest is rewritten from scratch.
         }
-        return m;
+        return new Manifest(file);
     }
 
-    /** Takes everything from a fresh description except when the run was first created. */
-    public void merge(Manifest fresh) {
-        recordDeviceHistory(fresh);
-        fresh.root.forEach((k, v) -> {
-            if (!(k.equals("created") && root.containsKey(k))) {
-                root.put(k, v);
-            }
-        });
+    /** Reads a manifest's text; keys it does not know (written by another version) are left out. */
+    static RunManifest read(String json) throws IOException {
+        return Json.MAPPER.readerFor(RunManifest.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .readValue(json);
     }
 
     /**
-     * Keeps {@code device_history}: one entry per start of the run whose device differs from the one before
-     * (the first start included), so that a run trained partly on a GPU and partly on the CPU says so.
+     * Takes everything from a fresh description except when the run was first created, and keeps
+     * {@code device_history}: one entry per start of the run whose device differs from the one before (the first
+     * start included), so that a run trained partly on a GPU and partly on the CPU says so.
      */
-    @SuppressWarnings("unchecked")
-    private void recordDeviceHistory(Map<String, Object> freshRoot) {
-        String before = deviceOf(root);
-        String now = deviceOf(freshRoot);
-        if (now == null) {
-            return;
+    public void merge(Manifest fresh) {
+        RunManifest now = fresh.content;
+        String before = content.device();
+        if (now.device() != null) {
+            List<RunManifest.DeviceStart> history = content.deviceHistory() == null ? new ArrayList<>()
+                    : new ArrayList<>(content.deviceHistory());
+            if (history.isEmpty() && before != null) {
+                history.add(new RunManifest.DeviceStart(before, content.created()));
+            }
+            if (!now.device().equals(before)) {
+                history.add(new RunManifest.DeviceStart(now.device(), now.created()));
+            }
+            now = now.withDeviceHistory(List.copyOf(history));
         }
-        Object existing = root.get("device_history");
-        List<Object> history = existing instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
-        if (history.isEmpty() && before != null) {
-            Map<String, Object> first = new LinkedHashMap<>();
-            first.put("device", before);
-            first.put("started", root.get("created"));
-            history.add(first);
-        }
-        if (!now.equals(before)) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("device", now);
-            entry.put("started", freshRoot.get("created"));
-            history.add(entry);
-        }
-        freshRoot.put("device_history", history);
-    }
-
-    private void recordDeviceHistory(Manifest fresh) {
-        recordDeviceHistory(fresh.root);
-    }
-
-    /** The device a manifest's platform records, or null. */
-    public static String deviceOf(Map<String, Object> root) {
-        return root.get("platform") instanceof Map<?, ?> p && p.get("device") instanceof String d ? d : null;
-    }
-
-    public Map<String, Object> asMap() {
-        return root;
+        content = content.resumedWith(now);
     }
 
     public void write() {
-        Json.writeAtomically(file, Json.pretty(root));
+        Json.writeAtomically(file, Json.pretty(content));
     }
 }

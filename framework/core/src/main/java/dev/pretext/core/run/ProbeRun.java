@@ -7,15 +7,19 @@ import dev.pretext.api.PluginKind;
 import dev.pretext.api.RunContext;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.Probe;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ComponentRef;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.train.Checkpoints;
@@ -39,6 +43,8 @@ public final class ProbeRun {
     }
 
     /**
+     * Probes a run folder's latest checkpoint.
+     *
      * @param tasks     probe types to run (with the recipe's settings where its probes block has them, else their
      *                  defaults); empty for the recipe's own probes block
      * @param upstreams which of {@link #UPSTREAMS} to probe
@@ -79,9 +85,9 @@ public final class ProbeRun {
         }
         long seed = loaded.recipe().seed();
         // The device asked for here, else the one the run's recipe asks for (a GPU run probed on a CPU: --device cpu).
-        RunDevice.Request request;
+        DeviceRequest request;
         try {
-            request = device == null ? loaded.recipe().deviceRequest() : RunDevice.parse(device);
+            request = device == null ? loaded.recipe().deviceRequest() : DeviceRequest.parse(device);
         } catch (IllegalArgumentException e) {
             throw new UserError("--device: " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package dev.pretext.core.run;
 
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.Json;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.probe.PairedDifference;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.train.Trainer;
@@ -15,7 +17,6 @@ public final class Report {
     private Report() {
     }
 
-    @SuppressWarnings("unchecked")
     public static void write(java.nio.file.Path file, ComposedRun run, Manifest manifest, Trainer.Outcome outcome,
                              ProbeTable probes) {
         var r = run.recipe();
@@ -31,22 +32,19 @@ public final class Report {
         row(md, "steps", String.valueOf(s.step()));
         row(md, "stopped because", outcome.stopReason());
         row(md, "training FLOPs", String.format(Locale.ROOT, "%.4g%s", s.flops(),
-                r.budget().flops() != null ? String.format(Locale.ROOT, " of %.4g budgeted", r.budget().flops()) : ""));
+                r.budget().flopsLimit() != null ? String.format(Locale.ROOT, " of %.4g budgeted", r.budget().flopsLimit()) : ""));
         row(md, "training time", String.format(Locale.ROOT, "%.1f s (%.3g FLOP/s achieved)", s.trainSeconds(),
                 s.trainSeconds() > 0 ? s.flops() / s.trainSeconds() : 0));
         row(md, "final loss", String.format(Locale.ROOT, "%.4f", outcome.lastLoss()));
-        Map<String, Object> data = (Map<String, Object>) manifest.asMap().get("data");
+        RunManifest.DataSummary data = manifest.content().data();
         if (data != null) {
             row(md, "data", String.format(Locale.ROOT, "%.3f h unique, %.3f h processed (%.2f epochs), padding %.1f%%",
-                    num(data.get("unique_hours")), num(data.get("processed_hours")), num(data.get("epochs")),
-                    100 * num(data.get("padding_share"))));
+                    data.uniqueHours(), data.processedHours(), data.epochs(), 100 * data.paddingShare()));
         }
-        if (data != null && data.get("augmentations") instanceof List<?> mix && !mix.isEmpty()) {
+        if (data != null && data.augmentations() != null && !data.augmentations().isEmpty()) {
             List<String> described = new java.util.ArrayList<>();
-            for (Object m : mix) {
-                Map<String, Object> a = (Map<String, Object>) m;
-                described.add(a.get("type") + ("features".equals(a.get("applies_to")) ? " (features) " : " ")
-                        + a.get("config"));
+            for (RunManifest.Augmentation a : data.augmentations()) {
+                described.add(a.type() + ("features".equals(a.appliesTo()) ? " (features) " : " ") + a.config());
             }
             row(md, "augmentation", String.join("; ", described));
         }
@@ -124,31 +122,26 @@ public final class Report {
     }
 
     /** The files each dataset left out, with why, as the manifest records them under {@code data_problems}. */
-    @SuppressWarnings("unchecked")
     static void leftOut(StringBuilder md, Manifest manifest) {
-        if (!(manifest.asMap().get("data_problems") instanceof Map<?, ?> problems) || problems.isEmpty()) {
+        Map<String, RunManifest.DataProblems> problems = manifest.content().dataProblems();
+        if (problems == null || problems.isEmpty()) {
             return;
         }
         md.append("\n## Files left out\n");
-        for (Map.Entry<?, ?> e : problems.entrySet()) {
-            Map<String, Object> p = (Map<String, Object>) e.getValue();
-            List<Object> files = p.get("files") instanceof List<?> l ? (List<Object>) l : List.of();
-            long count = (long) num(p.get("skipped"));
+        for (Map.Entry<String, RunManifest.DataProblems> e : problems.entrySet()) {
+            List<String> files = e.getValue().files() == null ? List.of() : e.getValue().files();
+            long count = e.getValue().skipped();
             md.append("\n`").append(e.getKey()).append("`: ").append(count).append(count == 1 ? " file" : " files")
                     .append(" not used").append(count > files.size() ? " (the first " + files.size() + " listed)" : "")
                     .append(".\n\n");
-            for (Object f : files) {
+            for (String f : files) {
                 // Code spans: reasons and paths may hold characters markdown would interpret.
-                md.append("- `").append(f.toString().replace("`", "'")).append("`\n");
+                md.append("- `").append(f.replace("`", "'")).append("`\n");
             }
         }
     }
 
     private static void row(StringBuilder md, String key, String value) {
         md.append("| ").append(key).append(" | ").append(value).append(" |\n");
-    }
-
-    private static double num(Object o) {
-        return o instanceof Number n ? n.doubleValue() : 0;
     }
 }

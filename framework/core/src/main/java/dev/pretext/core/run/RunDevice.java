@@ -7,49 +7,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
 import dev.pretext.core.UserError;
+import dev.pretext.core.recipe.DeviceRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The recipe's {@code device} key: what a run asks for ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}) and
- * what it gets on this machine. Parsing is done when the recipe is read (a wrong value is a recipe error at its
- * line); resolving happens when a run starts on the machine that trains it, since the machine that checks a
- * recipe (a Slurm login node, a laptop) need not be the one that trains it.
+ * What a run's {@link DeviceRequest} (the recipe's {@code device} key) gets on this machine. Resolving happens
+ * when a run starts on the machine that trains it, since the machine that checks a recipe (a Slurm login node, a
+ * laptop) need not be the one that trains it.
  *
  * <p>GPU indices are those the process sees: CUDA numbers the devices listed in {@code CUDA_VISIBLE_DEVICES}
  * (set by Slurm for a job with GPUs) from 0, so {@code gpu:0} is the first GPU Slurm gave the job. pretext never
  * changes that variable.
  */
 public final class RunDevice {
-    /** What the recipe asked for. */
-    public enum Kind { AUTO, CPU, GPU }
-
-    /**
-     * A parsed {@code device} value.
-     *
-     * @param index the GPU index for {@code gpu:N}; -1 for {@code gpu} (the first visible GPU) and the others
-     */
-    public record Request(Kind kind, int index) {
-        public static final Request AUTO = new Request(Kind.AUTO, -1);
-
-        /** The value as a recipe writes it. */
-        @Override
-        public String toString() {
-            return switch (kind) {
-                case AUTO -> "auto";
-                case CPU -> "cpu";
-                case GPU -> index < 0 ? "gpu" : "gpu:" + index;
-            };
-        }
-    }
-
     /**
      * What this process can see of GPUs.
      *
@@ -65,39 +40,7 @@ public final class RunDevice {
                        String visibleDevices) {
     }
 
-    private static final Pattern GPU_N = Pattern.compile("gpu:(\\d{1,4})");
-
-    /** The values a recipe may give, for messages. */
-    public static final List<String> VALUES = List.of("auto", "cpu", "gpu", "gpu:N");
-
     private RunDevice() {
-    }
-
-    /**
-     * Parses a recipe's value; null means {@code auto}.
-     *
-     * @throws IllegalArgumentException with what is wrong and what is allowed
-     */
-    public static Request parse(String value) {
-        if (value == null) {
-            return Request.AUTO;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        Request named = switch (v) {
-            case "auto" -> Request.AUTO;
-            case "cpu" -> new Request(Kind.CPU, -1);
-            case "gpu", "cuda" -> new Request(Kind.GPU, -1);
-            default -> null;
-        };
-        if (named != null) {
-            return named;
-        }
-        Matcher m = GPU_N.matcher(v.replace("cuda:", "gpu:"));
-        if (m.matches()) {
-            return new Request(Kind.GPU, Integer.parseInt(m.group(1)));
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a device; use auto (a GPU when DJL sees one, else "
-                + "the CPU), cpu, gpu (the first visible GPU) or gpu:N (e.g. gpu:1)");
     }
 
     /**
@@ -105,11 +48,11 @@ public final class RunDevice {
      *
      * @throws UserError when a GPU is asked for and none (or not that one) can be used: why, and what to do
      */
-    public static Device resolve(Request request, Gpus gpus) {
-        if (request.kind() == Kind.CPU) {
+    public static Device resolve(DeviceRequest request, Gpus gpus) {
+        if (request.kind() == DeviceRequest.Kind.CPU) {
             return Device.cpu();
         }
-        if (request.kind() == Kind.AUTO) {
+        if (request.kind() == DeviceRequest.Kind.AUTO) {
             return gpus.libtorchGpus() > 0 ? Device.gpu(0) : Device.cpu();
         }
         if (gpus.libtorchGpus() <= 0) {
@@ -198,7 +141,7 @@ public final class RunDevice {
      * Resolves a request on this machine and, for a GPU, makes one small array on it, so that a GPU libtorch
      * cannot use (a driver too old for its CUDA, a device taken) is a one-line error before training.
      */
-    public static Device open(Request request) {
+    public static Device open(DeviceRequest request) {
         Gpus gpus = probe();
         Device device = resolve(request, gpus);
         if (device.isGpu()) {
@@ -222,7 +165,7 @@ public final class RunDevice {
     }
 
     /** What the manifest records of the device a run used. */
-    public static Map<String, Object> manifestEntry(Request asked, Device used, Gpus gpus) {
+    public static Map<String, Object> manifestEntry(DeviceRequest asked, Device used, Gpus gpus) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("asked", asked.toString());
         m.put("used", describe(used));

@@ -9,6 +9,8 @@ import dev.pretext.api.RunContext;
 import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.probe.Probe;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.DataSelection;
@@ -17,15 +19,18 @@ import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.FeatureStats;
 import dev.pretext.core.data.ShortUtterances;
 import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.probe.ProbeRunner;
 import dev.pretext.core.probe.ProbeTable;
 import dev.pretext.core.recipe.ConfigBinder;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.Recipe;
 import dev.pretext.core.train.Trainer;
+import dev.pretext.core.train.TrainingState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +49,8 @@ import java.util.Optional;
  */
 public final class TrainingRun {
     /**
+     * Where a run goes and how it starts.
+     *
      * @param runDir    the run folder (usually runs/NAME)
      * @param cacheDir  shared cache for synthesised corpora and the like
      * @param resume    continue from the run folder's latest checkpoint
@@ -71,7 +78,7 @@ public final class TrainingRun {
     public static Result execute(LoadedRecipe recipe, PluginRegistry registry, Options options, Console console) {
         Path runDir = options.runDir();
         // The device first: a GPU asked for where none can be used is a one-line error before anything else.
-        RunDevice.Request asked = recipe.recipe().deviceRequest();
+        DeviceRequest asked = recipe.recipe().deviceRequest();
         Device device = RunDevice.open(asked);
         ComposedRun run = ComposedRun.compose(recipe, registry,
                 new RunContext(recipe.recipe().seed(), runDir, options.cacheDir(), device));
@@ -83,7 +90,7 @@ public final class TrainingRun {
                 RunDevice.manifestEntry(asked, device, RunDevice.probe()));
         if (options.resume()) {
             Manifest previous = Manifest.load(runDir.resolve("manifest.json"));
-            String before = Manifest.deviceOf(previous.asMap());
+            String before = previous.content().device();
             if (before != null && !before.equals(RunDevice.describe(device))) {
                 console.line("this run trained on " + before + " and resumes on " + RunDevice.describe(device)
                         + ": it continues from the checkpoint's exact weights, optimiser state and data position, "
@@ -105,7 +112,7 @@ public final class TrainingRun {
         checkObjective(run, trainUtterances);
         // The probe data is listed (and its problems reported) before training, not after it.
         List<Utterance> probeUtterances = run.probes().isEmpty() ? List.of()
-                : run.probeData() == run.train() ? trainUtterances
+                : run.probesTrainData() ? trainUtterances
                 : list(run.probeData(), run.frontend(), recipe.recipe().seed(), console, manifest);
         console.line(String.format(Locale.ROOT, "run %s: %d training utterances (%.2f h), encoder %s, objective %s",
                 r.name(), trainUtterances.size(), hours(trainUtterances), run.encoder().plugin().type(),
@@ -132,57 +139,31 @@ public final class TrainingRun {
                             run.frontend().instance().spec()), cpu, r.seed())));
             Trainer.Outcome outcome = trainer.train(manager, options.resume());
 
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("steps", outcome.state().step());
-            training.put("stop_reason", outcome.stopReason());
-            training.put("flops", outcome.state().flops());
-            training.put("flops_budget", r.budget().flops());
-            training.put("flops_by_component", outcome.state().flopsByComponent());
-            training.put("train_seconds", outcome.state().trainSeconds());
-            training.put("data_wait_seconds", outcome.dataWaitSeconds());
-            training.put("data_wait_share", outcome.state().trainSeconds() > 0
-                    ? outcome.dataWaitSeconds() / outcome.state().trainSeconds() : 0);
-            training.put("loader_threads", r.batch().loaderThreads());
-            training.put("loader_x_realtime_per_thread", outcome.loaderRealTimePerThread());
-            training.put("loader_utterances_per_thread_second", outcome.loaderUtterancesPerThreadSecond());
-            if (outcome.featureCache() != null) {
-                FeatureCache.Stats c = outcome.featureCache();
-                Map<String, Object> cached = new LinkedHashMap<>();
-                cached.put("folder", cache.dir().toString());
-                cached.put("hits", c.hits());
-                cached.put("misses", c.misses());
-                cached.put("bypassed", c.bypassed());
-                cached.put("damaged", c.damaged());
-                cached.put("write_failures", c.writeFailures());
-                training.put("feature_cache", cached);
-            }
-            training.put("final_loss", outcome.lastLoss());
-            training.put("checkpoint", runDir.relativize(outcome.checkpoint()).toString());
-            manifest.put("training", training);
+            FeatureCache.Stats c = outcome.featureCache();
+            TrainingState s = outcome.state();
+            RunManifest.Training training = new RunManifest.Training(s.step(), outcome.stopReason(), s.flops(),
+                    r.budget().flopsLimit(), s.flopsByComponent(), s.trainSeconds(), outcome.dataWaitSeconds(),
+                    s.trainSeconds() > 0 ? outcome.dataWaitSeconds() / s.trainSeconds() : 0,
+                    r.batch().loaderThreads(), outcome.loaderRealTimePerThread(),
+                    outcome.loaderUtterancesPerThreadSecond(), c == null ? null : new RunManifest.FeatureCacheUse(
+                            cache.dir().toString(), c.hits(), c.misses(), c.bypassed(), c.damaged(), c.writeFailures()),
+                    outcome.lastLoss(), runDir.relativize(outcome.checkpoint()).toString());
             // The network's size, for sweeps and reports (the objective's heads are not part of it).
             java.util.OptionalLong parameters = model.plannedParameters();
-            if (parameters.isPresent()) {
-                manifest.put("parameters", parameters.getAsLong());
-            }
-            Map<String, Object> data = new LinkedHashMap<>();
             double unique = planner.totalSeconds();
-            data.put("train_utterances", trainUtterances.size());
-            data.put("unique_hours", unique / 3600);
-            data.put("processed_hours", outcome.state().audioSeconds() / 3600);
-            data.put("epochs", unique > 0 ? outcome.state().audioSeconds() / unique : 0);
-            data.put("padding_share", outcome.state().paddedSeconds() > 0
-                    ? 1 - outcome.state().audioSeconds() / outcome.state().paddedSeconds() : 0);
             // The augmentation mix as configured (types, probabilities and ranges), in the order applied:
             // waveform ones, then feature ones.
-            data.put("augmentations", run.augmentationsInOrder().stream().map(a -> {
-                Map<String, Object> mix = new LinkedHashMap<>();
-                mix.put("type", a.plugin().type());
-                mix.put("applies_to", a.instance() instanceof FeatureAugmentation ? "features" : "waveform");
-                mix.put("slot", a.ref().path());
-                mix.put("config", ConfigBinder.MAPPER.convertValue(a.config(), Map.class));
-                return mix;
-            }).toList());
-            manifest.put("data", data);
+            @SuppressWarnings("unchecked")
+            List<RunManifest.Augmentation> mix = run.augmentationsInOrder().stream()
+                    .map(a -> new RunManifest.Augmentation(a.plugin().type(),
+                            a.instance() instanceof FeatureAugmentation ? "features" : "waveform", a.ref().path(),
+                            (Map<String, Object>) ConfigBinder.MAPPER.convertValue(a.config(), Map.class)))
+                    .toList();
+            RunManifest.DataSummary data = new RunManifest.DataSummary(trainUtterances.size(), unique / 3600,
+                    s.audioSeconds() / 3600, unique > 0 ? s.audioSeconds() / unique : 0,
+                    s.paddedSeconds() > 0 ? 1 - s.audioSeconds() / s.paddedSeconds() : 0, mix);
+            manifest.update(m -> m.withTraining(training, parameters.isPresent() ? parameters.getAsLong() : null,
+                    data));
             manifest.write();
 
             ProbeTable table = null;
@@ -191,7 +172,8 @@ public final class TrainingRun {
                 table = probe(run, probeUtterances, model, stats, cache, manager, console);
                 Json.writeAtomically(runDir.resolve("probes.json"), Json.pretty(table.json()));
                 // Features, representations and heads: what probing cost this run, beside train_seconds.
-                manifest.put("probe_wall_seconds", (System.nanoTime() - p0) / 1e9);
+                double probing = (System.nanoTime() - p0) / 1e9;
+                manifest.update(m -> m.withProbeWallSeconds(probing));
                 manifest.write();
             }
             Report.write(runDir.resolve("report.md"), run, manifest, outcome, table);
@@ -458,8 +440,8 @@ public final class TrainingRun {
     }
 
     private static String firstDifference(String a, String b) {
-        String[] la = a.split("\n");
-        String[] lb = b.split("\n");
+        String[] la = a.split("\n", -1);
+        String[] lb = b.split("\n", -1);
         for (int i = 0; i < Math.max(la.length, lb.length); i++) {
             String x = i < la.length ? la[i].trim() : "";
             String y = i < lb.length ? lb[i].trim() : "";
@@ -579,10 +561,9 @@ public final class TrainingRun {
         if (manifest == null || skipped.isEmpty()) {
             return;
         }
-        Map<String, Object> problems = new LinkedHashMap<>();
-        problems.put("skipped", skipped.size());
-        problems.put("files", skipped.stream().limit(RECORDED_PROBLEMS).map(Object::toString).toList());
-        manifest.putUnder("data_problems", dataset.ref().path(), problems);
+        RunManifest.DataProblems problems = new RunManifest.DataProblems(skipped.size(),
+                skipped.stream().limit(RECORDED_PROBLEMS).map(Object::toString).toList());
+        manifest.update(m -> m.withDataProblems(dataset.ref().path(), problems));
         manifest.write();
     }
 

@@ -2,7 +2,7 @@ package dev.pretext.core.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -19,6 +19,8 @@ final class BaselineOwners {
     }
 
     /**
+     * Which run probes each shared baseline.
+     *
      * @param names    the runs, in the order the sweep runs them
      * @param wanted   for each run, its baselines' keys
      * @param recorded key to owner, as the sweep folder recorded it before (empty for a new sweep)

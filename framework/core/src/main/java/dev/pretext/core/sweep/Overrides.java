@@ -152,7 +152,7 @@ final class Overrides {
     /** The name segment of an axis value: {@code scale0.5}, {@code slim}, {@code hubert}. */
     static String segment(String path, JsonNode value) {
         String label = label(value);
-        if (value.isTextual() || value.isObject() && value.has("type")) {
+        if (value.isTextual() || (value.isObject() && value.has("type"))) {
             return label;
         }
         List<Step> steps = parsePath(path);
@@ -167,7 +167,8 @@ final class Overrides {
     private static String short_(String key) {
         StringBuilder sb = new StringBuilder();
         boolean up = false;
-        for (char c : key.toCharArray()) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
             if (c == '_') {
                 up = true;
             } else {

@@ -1,8 +1,8 @@
 package dev.pretext.core.sweep;
 
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -155,7 +155,7 @@ public final class SlurmExecutor implements SweepExecutor {
         if (path == null) {
             return null;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(java.io.File.pathSeparator, -1)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return p;
@@ -188,7 +188,7 @@ public final class SlurmExecutor implements SweepExecutor {
                 if (r.code() != 0) {
                     return ended(Outcome.failed("sbatch refused the job: " + r.said()));
                 }
-                id = r.out().strip().split(";")[0];
+                id = r.out().strip().split(";", -1)[0];
                 if (!id.matches("\\d+(_\\d+)?")) {
                     return ended(Outcome.failed("sbatch answered no job id: " + r.said()));
                 }
@@ -225,7 +225,7 @@ public final class SlurmExecutor implements SweepExecutor {
         if (r.code() != 0) {
             return null;
         }
-        for (String line : r.out().split("\n")) {
+        for (String line : r.out().split("\n", -1)) {
             String[] f = line.strip().split("\\|", -1);
             if (f.length >= 2 && f[0].equals(id) && !ENDED.contains(f[1])) {
                 return id;
@@ -281,7 +281,7 @@ public final class SlurmExecutor implements SweepExecutor {
         if (ev.exitCode() != null && ev.exitCode() == 0 && !state.startsWith("CANCELLED")) {
             out = Outcome.ok();
         } else if (Sweep.hasCheckpoint(job.runDir()) && (state.startsWith("CANCELLED")
-                || ev.exitCode() != null && ev.exitCode() == STOPPED)) {
+                || (ev.exitCode() != null && ev.exitCode() == STOPPED))) {
             // Cancelled (scancel) or stopped at a checkpoint without being requeued: nothing went wrong with the
             // run, and marking it failed would make --retry-failed start it over and lose its checkpoints.
             out = Outcome.stopped((ev.exitCode() != null && ev.exitCode() == STOPPED ? "stopped at a checkpoint"
@@ -319,7 +319,7 @@ public final class SlurmExecutor implements SweepExecutor {
         if (onPath("sacct") != null) {
             Result r = shell.run(List.of("sacct", "-n", "-P", "-X", "-j", id, "-o", "State,ExitCode,Reason"));
             if (r.code() == 0) {
-                for (String line : r.out().split("\n")) {
+                for (String line : r.out().split("\n", -1)) {
                     String[] f = line.strip().split("\\|", -1);
                     if (f.length >= 3 && !f[0].isEmpty()) {
                         // "CANCELLED by 0" names who cancelled it; the state is the first word.
@@ -335,7 +335,7 @@ public final class SlurmExecutor implements SweepExecutor {
         }
         Result r = shell.run(List.of("scontrol", "show", "job", "-o", id));
         if (r.code() == 0) {
-            for (String field : r.out().strip().split("\\s+")) {
+            for (String field : r.out().strip().split("\\s+", -1)) {
                 int eq = field.indexOf('=');
                 if (eq > 0) {
                     String key = field.substring(0, eq);
@@ -405,7 +405,7 @@ public final class SlurmExecutor implements SweepExecutor {
             try {
                 if (Files.isRegularFile(file)) {
                     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                        String[] f = line.strip().split("\\s+");
+                        String[] f = line.strip().split("\\s+", -1);
                         if (f.length < 5 || !f[1].equals(id)) {
                             continue;
                         }
@@ -498,8 +498,13 @@ public final class SlurmExecutor implements SweepExecutor {
         s.append("echo \"pretext-slurm: job $SLURM_JOB_ID, start $((restart + 1)), on ${SLURMD_NODENAME:-?} at "
                 + "$(date -u +%FT%TZ), CPUs ${SLURM_CPUS_ON_NODE:-?}, GPUs ${CUDA_VISIBLE_DEVICES:-none}\"\n");
         s.append("if [ \"$restart\" -eq 0 ]; then\n  mode=").append(first).append('\n');
-        s.append("elif compgen -G \"$run_dir/checkpoints/step-*\" > /dev/null; then\n  mode=resume\n"
-                + "else\n  mode=fresh\nfi\n");
+        s.append("""
+                elif compgen -G "$run_dir/checkpoints/step-*" > /dev/null; then
+                  mode=resume
+                else
+                  mode=fresh
+                fi
+                """);
         s.append("case $mode in\n");
         s.append("  resume) where=(--resume \"$run_dir\") ;;\n");
         s.append("  fresh) where=(--runs ").append(quote(runDir.getParent().toString())).append(" --force) ;;\n");
@@ -591,7 +596,7 @@ public final class SlurmExecutor implements SweepExecutor {
                     "%i|%T|%r|%N"));
             Map<String, Seen> now = new LinkedHashMap<>();
             if (r.code() == 0) {
-                for (String line : r.out().split("\n")) {
+                for (String line : r.out().split("\n", -1)) {
                     String[] f = line.strip().split("\\|", -1);
                     if (f.length >= 4) {
                         now.put(f[0], new Seen(f[1], f[2], f[3]));

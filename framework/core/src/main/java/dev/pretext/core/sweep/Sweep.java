@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.api.data.Utterance;
+import dev.pretext.core.Console;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
 import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
 import dev.pretext.core.recipe.RecipeError;
-import dev.pretext.core.run.ComposedRun;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.Json;
 import dev.pretext.core.run.TrainingRun;
 import dev.pretext.core.train.Checkpoints;
 
@@ -217,13 +217,13 @@ public final class Sweep {
     static RecipeError relocate(SweepFile file, LocatedYaml base, SweepPlan.PlannedRun p, RecipeError e) {
         String key = e.key() == null ? "" : e.key();
         String problem = e.problem() == null ? e.getMessage() : e.problem();
-        List<SweepPlan.Override> culprits = new ArrayList<>(p.touching(key));
+        List<SweepPlan.KeyOverride> culprits = new ArrayList<>(p.touching(key));
         // A section's own check ("heads must divide dim=33") names the keys it is about: those axes first.
         culprits.sort(java.util.Comparator.comparing(o -> !mentions(problem, o.path())));
         if (!culprits.isEmpty()) {
-            SweepPlan.Override o = culprits.get(0);
+            SweepPlan.KeyOverride o = culprits.get(0);
             String also = culprits.size() > 1 ? " (with " + String.join(", ", culprits.subList(1, culprits.size())
-                    .stream().map(SweepPlan.Override::origin).toList()) + ")" : "";
+                    .stream().map(SweepPlan.KeyOverride::origin).toList()) + ")" : "";
             return new RecipeError(file.source().file(), file.lineOf(o.origin()), o.origin(),
                     "run " + p.name() + ": " + (key.isEmpty() || key.equals(o.path()) ? "" : key + ": ") + problem
                             + also, e.hint());
@@ -241,7 +241,7 @@ public final class Sweep {
     static String recipeText(SweepFile file, SweepPlan.PlannedRun p, ObjectNode recipe) {
         StringBuilder header = new StringBuilder("# run ").append(p.name()).append(" of sweep ").append(file.name())
                 .append(": ").append(file.base().getFileName());
-        for (SweepPlan.Override o : p.overrides()) {
+        for (SweepPlan.KeyOverride o : p.overrides()) {
             header.append(", ").append(o.path()).append(" = ").append(compact(o.value()));
         }
         try {

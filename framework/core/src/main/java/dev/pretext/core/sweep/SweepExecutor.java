@@ -13,6 +13,8 @@ import java.nio.file.Path;
  */
 public interface SweepExecutor {
     /**
+     * One run of a sweep to execute.
+     *
      * @param recipe the run's recipe file
      * @param runDir the run folder to make, or to continue when {@code resume}
      * @param resume continue from the run folder's latest checkpoint
@@ -23,6 +25,8 @@ public interface SweepExecutor {
     }
 
     /**
+     * How a run ended.
+     *
      * @param reason  one line saying why the run failed or stopped; null when it finished
      * @param stopped the run did not fail but stopped at a checkpoint (e.g. its cluster job was cancelled): it is
      *                not marked failed, and the next invocation of the sweep resumes it

@@ -18,20 +18,22 @@ public final class SweepPlan {
      * @param origin where the sweep file says it ({@code grid.encoder.scale}, {@code runs[2].objective},
      *               {@code set.probes.tasks}), for errors at its line
      */
-    public record Override(String path, JsonNode value, String origin) {
+    public record KeyOverride(String path, JsonNode value, String origin) {
     }
 
     /**
+     * One run of the sweep, planned.
+     *
      * @param overrides the run's overrides in the order applied ({@code set}, its explicit entry, the grid)
      * @param labels    axis path → short label, for tables (only the axes that vary: entries and grid)
      * @param recipe    the base recipe with the overrides applied and the run's name set
      */
-    public record PlannedRun(String name, List<Override> overrides, Map<String, String> labels, ObjectNode recipe) {
+    public record PlannedRun(String name, List<KeyOverride> overrides, Map<String, String> labels, ObjectNode recipe) {
         /** The sweep-file origin of the override that sets {@code path} or a key above or below it, or null. */
-        public List<Override> touching(String key) {
-            List<Override> exact = new ArrayList<>();
-            List<Override> around = new ArrayList<>();
-            for (Override o : overrides) {
+        public List<KeyOverride> touching(String key) {
+            List<KeyOverride> exact = new ArrayList<>();
+            List<KeyOverride> around = new ArrayList<>();
+            for (KeyOverride o : overrides) {
                 String p = o.path();
                 if (key.equals(p) || key.startsWith(p + ".") || key.startsWith(p + "[")) {
                     exact.add(o);
@@ -85,12 +87,12 @@ public final class SweepPlan {
         }
         for (SweepFile.Entry entry : entries) {
             for (int point = 0; point < points; point++) {
-                List<Override> overrides = new ArrayList<>();
+                List<KeyOverride> overrides = new ArrayList<>();
                 Map<String, String> labels = new LinkedHashMap<>();
                 List<String> segments = new ArrayList<>();
-                sweep.set().forEach((p, v) -> overrides.add(new Override(p, v, "set." + p)));
+                sweep.set().forEach((p, v) -> overrides.add(new KeyOverride(p, v, "set." + p)));
                 if (!sweep.probeSeeds().isEmpty()) {
-                    overrides.add(new Override("probes.seeds", dev.pretext.core.recipe.ConfigBinder.MAPPER
+                    overrides.add(new KeyOverride("probes.seeds", dev.pretext.core.recipe.ConfigBinder.MAPPER
                             .valueToTree(sweep.probeSeeds()), "probe_seeds"));
                 }
                 if (entry.name() != null) {
@@ -99,7 +101,7 @@ public final class SweepPlan {
                     labels.put(VARIANT, entry.name());
                 }
                 entry.overrides().forEach((p, v) -> {
-                    overrides.add(new Override(p, v, entry.path() + "." + p));
+                    overrides.add(new KeyOverride(p, v, entry.path() + "." + p));
                     labels.put(p, Overrides.label(v));
                     if (entry.name() == null) {
                         segments.add(Overrides.segment(p, v));
@@ -115,7 +117,7 @@ public final class SweepPlan {
                 for (int a = 0; a < axes.size(); a++) {
                     String p = axes.get(a);
                     JsonNode v = sweep.grid().get(p).get(index[a]);
-                    overrides.add(new Override(p, v, "grid." + p));
+                    overrides.add(new KeyOverride(p, v, "grid." + p));
                     labels.put(p, Overrides.label(v));
                     segments.add(Overrides.segment(p, v));
                 }
@@ -132,7 +134,7 @@ public final class SweepPlan {
                             + "' (" + clash + " and " + origin + ")", "give them names: runs: [{name: ...}]");
                 }
                 ObjectNode recipe = base.root().deepCopy();
-                for (Override o : overrides) {
+                for (KeyOverride o : overrides) {
                     try {
                         Overrides.apply(recipe, o.path(), o.value());
                     } catch (IllegalArgumentException e) {

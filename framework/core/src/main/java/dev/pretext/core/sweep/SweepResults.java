@@ -1,7 +1,7 @@
 package dev.pretext.core.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -167,7 +167,7 @@ public final class SweepResults {
             }
             List<Double> v = (List<Double>) cell.get("values");
             List<Double> b = (List<Double>) base.get("values");
-            if (v.size() != b.size() || seeds >= 0 && v.size() != seeds) {
+            if (v.size() != b.size() || (seeds >= 0 && v.size() != seeds)) {
                 return null;
             }
             seeds = v.size();

@@ -1,8 +1,8 @@
 package dev.pretext.core.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pretext.core.plan.BudgetPlan;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
+import dev.pretext.core.TrainingFlops;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,13 +89,13 @@ public final class Throughput {
         double distance = Double.MAX_VALUE;
         for (int i = records.size() - 1; i >= 0; i--) {
             JsonNode n = records.get(i);
-            double d = Math.abs(Math.log(Math.max(1, n.path("parameters").asLong())) - Math.log(Math.max(1, parameters)));
+            double d = Math.abs(Math.log((double) Math.max(1, n.path("parameters").asLong())) - Math.log((double) Math.max(1, parameters)));
             if (d < distance) {
                 distance = d;
                 best = n;
             }
         }
-        return best == null ? new Rate(BudgetPlan.ASSUMED_FLOPS_PER_SECOND, false, 0)
+        return best == null ? new Rate(TrainingFlops.ASSUMED_PER_SECOND, false, 0)
                 : new Rate(best.path("flops_per_second").asDouble(), true, best.path("parameters").asLong());
     }
 }

@@ -41,8 +41,8 @@ public final class AdamW {
      */
     public void update(double lr, double gradScale, NDManager scratch) {
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
+        double bc1 = 1 - Math.pow(beta1, (double) step);
+        double bc2 = 1 - Math.pow(beta2, (double) step);
         // Bias corrections folded into the step size and eps (m/bc1 / (sqrt(v/bc2) + eps) is exactly
         // (lr sqrt(bc2)/bc1) m / (sqrt(v) + eps sqrt(bc2))): fewer temporaries per parameter. No autograd runs
         // here, so Number operands are safe.

@@ -2,7 +2,9 @@ package dev.pretext.core.train;
 
 import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.FlopMeter;
+import dev.pretext.core.TrainingFlops;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ public final class BudgetMeter implements FlopMeter {
 
     @Override
     public void record(FlopCount forward, boolean withGradients) {
-        double factor = withGradients ? 3.0 : 1.0;
+        double factor = withGradients ? TrainingFlops.PER_FORWARD : 1.0;
         forward.forward().forEach((k, v) -> byComponent.merge(k, v * factor, Double::sum));
         double f = forward.total() * factor;
         total += f;
@@ -36,8 +38,9 @@ public final class BudgetMeter implements FlopMeter {
         return total;
     }
 
+    /** In the order the components were first charged: checkpoints and manifests list them alike every time. */
     public Map<String, Double> byComponent() {
-        return Map.copyOf(byComponent);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(byComponent));
     }
 
     public void restore(double total, Map<String, Double> byComponent) {

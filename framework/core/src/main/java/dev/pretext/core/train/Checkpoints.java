@@ -7,8 +7,8 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pretext.core.FileProblem;
+import dev.pretext.core.Json;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,24 +10,22 @@ import ai.djl.training.ParameterStore;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.Console;
+import dev.pretext.core.TrainingFlops;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchLoader;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeatureCache;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.HostBatch;
-import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.data.Seeds;
+import dev.pretext.core.model.UpstreamModel;
+import dev.pretext.core.recipe.Budget;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.Console;
-import dev.pretext.core.run.MetricsLog;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -69,7 +67,7 @@ public final class Trainer {
 
     private final Setup setup;
     private final Recipe.Optim optim;
-    private final Recipe.Budget budget;
+    private final Budget budget;
     private final long seed;
 
     public Trainer(Setup setup) {
@@ -144,23 +142,21 @@ public final class Trainer {
         }
         long planned = state.plannedSteps() > 0 ? state.plannedSteps() : plannedSteps();
 
-        ParameterStore store = new ParameterStore(manager, false);
+        Step step = new Step(model, objective, new ParameterStore(manager, false), teacher, meter, manager);
         Recipe.Batch batchSpec = setup.recipe().batch();
         int accumulate = optim.accumulate();
-        long step = state.step();
-        int epoch = state.epoch();
-        int index = state.batchIndex();
-        double audio = state.audioSeconds();
-        double padded = state.paddedSeconds();
-        double trainSeconds = state.trainSeconds();
+        LrSchedule schedule = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned);
+        CheckpointPolicy policy = new CheckpointPolicy(setup.recipe().checkpoint().everySteps());
+        ProgressLine progress = new ProgressLine(budget, planned);
+        TrainingCounters counters = TrainingCounters.from(state);
         String stopReason;
         double lastLoss = Double.NaN;
-        double ratioTotalToEncoder = state.stepToEncoderFlops() > 0 ? state.stepToEncoderFlops() : 1.0;
         Path lastCheckpoint = null;
 
         try (BatchLoader loader = new BatchLoader(setup.planner(), setup.pipeline(), batchSpec.loaderThreads(),
-                batchSpec.prefetch(), epoch, index);
-             MetricsLog metrics = MetricsLog.open(setup.runDir().resolve("metrics.jsonl"), resume ? step : -1)) {
+                batchSpec.prefetch(), counters.epoch(), counters.index());
+             MetricsLog metrics = MetricsLog.open(setup.runDir().resolve("metrics.jsonl"),
+                     resume ? counters.step() : -1)) {
             if (resume) {
                 // A resumed run that had already spent its budget takes no step: its final loss is the last logged.
                 lastLoss = MetricsLog.lastLoss(setup.runDir().resolve("metrics.jsonl"));
@@ -177,132 +173,59 @@ public final class Trainer {
                         stopped = true;
                         break;
                     }
-                    if (budget.steps() != null && step >= budget.steps()) {
-                        stopReason = "step budget spent";
-                        break;
-                    }
-                    if (budget.hours() != null && trainSeconds >= budget.hours() * 3600) {
-                        stopReason = "time budget spent";
+                    stopReason = budget.exhausted(counters.step(), counters.trainSeconds());
+                    if (stopReason != null) {
                         break;
                     }
                     // Timed from before the first batch is fetched, so a step's time and its data wait include it.
                     long t0 = System.nanoTime();
                     double waitBefore = loader.waitSeconds();
                     HostBatch first = loader.next();
-                    if (budget.flops() != null) {
-                        double predicted = 3 * model.flops(first.size(), first.frames()).total() * ratioTotalToEncoder
-                                * accumulate;
-                        if (meter.total() + predicted > budget.flops()) {
-                            stopReason = "FLOPs budget spent";
+                    if (budget.predictsSteps()) {
+                        double encoder = TrainingFlops.of(model.flops(first.size(), first.frames()).total());
+                        stopReason = budget.overspent(meter.total(), counters.predictStep(encoder, accumulate));
+                        if (stopReason != null) {
                             break;
                         }
                     }
-                    double lr = new LrSchedule(optim.lr(), optim.warmup(), optim.schedule(), planned).at(step);
-                    double lossSum = 0;
-                    double encoderFlops = 0;
-                    Map<String, Double> objectiveMetrics = new LinkedHashMap<>();
-                    double padShare = 0;
-                    int rows = 0;
+                    double lr = schedule.at(counters.step());
+                    StepTally tally = new StepTally(accumulate);
                     for (int micro = 0; micro < accumulate; micro++) {
                         HostBatch hb = micro == 0 ? first : loader.next();
-                        Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
-                        try (NDManager sm = manager.newSubManager()) {
-                            NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
-                            NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
-                            TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
-                                    new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
-                            MeteredCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm),
-                                    meter, true);
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                ObjectiveResult result = objective.forward(batch, call, store, meter, true);
-                                NDArray loss = result.loss();
-                                // An array, not div(Number): DJL frees Number operands before autograd is done
-                                // with them.
-                                gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
-                                float lv = loss.getFloat();
-                                if (!Float.isFinite(lv)) {
-                                    throw new UserError(step == 0 ? nonFiniteFirstLoss(lv, hb)
-                                            : "the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
-                                            + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
-                                            + "resume from the last checkpoint or start again");
-                                }
-                                lossSum += lv / accumulate;
-                                encoderFlops += 3 * call.studentForward();
-                                for (var e : result.metrics().entrySet()) {
-                                    objectiveMetrics.merge(e.getKey(), (double) e.getValue().getFloat() / accumulate,
-                                            Double::sum);
-                                }
-                            }
-                        }
-                        audio += hb.seconds();
-                        // Audio plus padding: frames stand for slightly less audio than they cover, so the padded
-                        // frames count alone could fall below the audio (a negative padding share).
-                        padded += hb.seconds() + (hb.size() * (double) hb.frames() - hb.realFrames())
-                                / model.input().frameRateHz();
-                        padShare += hb.paddingShare() / accumulate;
-                        rows += hb.size();
-                        int[] next = advance(loader, hb.epoch(), hb.index());
-                        epoch = next[0];
-                        index = next[1];
+                        step.forwardBackward(hb, counters.step(), micro, tally);
+                        tally.addBatch(hb);
+                        counters.countBatch(hb, loader.batchesInEpoch(hb.epoch()), model.input().frameRateHz());
                     }
                     double gradNorm = optimizer.gradientNorm(manager);
                     if (!Double.isFinite(gradNorm)) {
-                        throw new UserError("gradients became " + gradNorm + " at step " + step + " in "
+                        throw new UserError("gradients became " + gradNorm + " at step " + counters.step() + " in "
                                 + names(optimizer.nonFiniteGradients(manager)) + "; lower optim.lr (now " + optim.lr()
                                 + "), check the features' scale (e.g. the frontend's normalisation), then start again");
                     }
-                    double scale = gradNorm > optim.clip() ? optim.clip() / gradNorm : 1.0;
-                    optimizer.update(lr, scale, manager);
-                    step++;
+                    optimizer.update(lr, clipScale(gradNorm, optim.clip()), manager);
+                    counters.stepTaken();
                     if (teacher != null) {
-                        teacher.update(step, planned, manager);
+                        teacher.update(counters.step(), planned, manager);
                     }
                     double stepFlops = meter.takeStep();
-                    ratioTotalToEncoder = encoderFlops > 0 ? stepFlops / encoderFlops : 1.0;
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    trainSeconds += seconds;
-                    lastLoss = lossSum;
+                    counters.endStep(stepFlops, tally.encoderFlops(), seconds);
+                    lastLoss = tally.loss();
 
-                    Map<String, Object> record = new LinkedHashMap<>();
-                    record.put("step", step);
-                    record.put("epoch", epoch);
-                    record.put("loss", lossSum);
-                    record.put("lr", lr);
-                    record.put("grad_norm", gradNorm);
-                    record.put("flops_step", stepFlops);
-                    record.put("flops_total", meter.total());
-                    record.put("rows", rows);
-                    record.put("padding_share", padShare);
-                    record.put("audio_seconds_total", audio);
-                    record.put("step_seconds", seconds);
-                    record.put("data_wait_seconds", loader.waitSeconds() - waitBefore);
-                    record.put("loader_x_realtime_per_thread", loader.realTimePerThread());
-                    FeatureCache.Stats cache = loader.cacheStats();
-                    if (cache != null) {
-                        // Cumulative since the (re)start, prefetched batches included.
-                        record.put("feature_cache_hits", cache.hits());
-                        record.put("feature_cache_misses", cache.misses());
-                        record.put("feature_cache_bypassed", cache.bypassed());
-                    }
-                    objectiveMetrics.forEach(record::put);
-                    metrics.write(record);
+                    metrics.write(new StepMetrics(counters.step(), counters.epoch(), tally.loss(), lr, gradNorm,
+                            stepFlops, meter.total(), tally.rows(), tally.paddingShare(), counters.audioSeconds(),
+                            seconds, loader.waitSeconds() - waitBefore, loader.realTimePerThread(),
+                            loader.cacheStats(), tally.metrics()).toMap());
+                    setup.console().progress(progress.step(counters.step(), tally.loss(), lr, meter.total(),
+                            counters.trainSeconds(), seconds, loader.waitSeconds()), false);
 
-                    setup.console().progress(String.format(Locale.ROOT,
-                            "step %d/%s  loss %.4f  lr %.2e  %s  %.2fs/step  data waited %.1f%%", step,
-                            budget.steps() != null ? budget.steps().toString() : "~" + planned, lossSum, lr,
-                            budgetProgress(meter.total(), trainSeconds, step), seconds,
-                            trainSeconds > 0 ? 100 * loader.waitSeconds() / trainSeconds : 0), false);
-
-                    state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
-                            padded, trainSeconds, ratioTotalToEncoder);
-                    if (step % setup.recipe().checkpoint().everySteps() == 0) {
+                    state = counters.state(planned, meter.total(), meter.byComponent());
+                    if (policy.due(counters.step())) {
                         lastCheckpoint = checkpoints.save(state, saved, optimizer);
                     }
                 }
-                state = new TrainingState(step, epoch, index, planned, meter.total(), meter.byComponent(), audio,
-                        padded, trainSeconds, ratioTotalToEncoder);
-                if (lastCheckpoint == null
-                        || !lastCheckpoint.getFileName().toString().endsWith(String.format("%08d", step))) {
+                state = counters.state(planned, meter.total(), meter.byComponent());
+                if (policy.saveAtEnd(lastCheckpoint, counters.step())) {
                     lastCheckpoint = checkpoints.save(state, saved, optimizer);
                 }
                 // A request that came after the last check (the budget ran out meanwhile) still stops here, before
@@ -310,18 +233,76 @@ public final class Trainer {
                 listening = false;
                 stopped |= StopRequest.stopListening();
                 if (stopped) {
-                    setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (stopped on request, "
-                            + "checkpoint %s)", step, lastLoss, budgetProgress(meter.total(), trainSeconds, step),
-                            lastCheckpoint.getFileName()), true);
-                    throw new RunStopped(step, lastCheckpoint);
+                    setup.console().progress(progress.stopped(counters.step(), lastLoss, meter.total(),
+                            counters.trainSeconds(), lastCheckpoint.getFileName().toString()), true);
+                    throw new RunStopped(counters.step(), lastCheckpoint);
                 }
-                setup.console().progress(String.format(Locale.ROOT, "step %d  loss %.4f  %s  (%s)", step, lastLoss,
-                        budgetProgress(meter.total(), trainSeconds, step), stopReason), true);
+                setup.console().progress(progress.end(counters.step(), lastLoss, meter.total(),
+                        counters.trainSeconds(), stopReason), true);
                 return new Outcome(state, stopReason, lastCheckpoint, loader.waitSeconds(), lastLoss,
                         loader.realTimePerThread(), loader.utterancesPerThreadSecond(), loader.cacheStats());
             } finally {
                 if (listening) {
                     StopRequest.stopListening();
+                }
+            }
+        }
+    }
+
+    /** What the update's gradients are scaled by: down to the clipping norm when above it, else left as they are. */
+    static double clipScale(double gradNorm, double clip) {
+        return gradNorm > clip ? clip / gradNorm : 1.0;
+    }
+
+    /**
+     * The forward and backward passes of one micro-batch: what the objective computes through the metered network,
+     * with every random draw seeded from the run seed, the step and the micro-batch, so a resumed run draws alike.
+     */
+    private final class Step {
+        private final UpstreamModel model;
+        private final Objective objective;
+        private final ParameterStore store;
+        private final Teacher teacher;
+        private final BudgetMeter meter;
+        private final NDManager manager;
+
+        Step(UpstreamModel model, Objective objective, ParameterStore store, Teacher teacher, BudgetMeter meter,
+             NDManager manager) {
+            this.model = model;
+            this.objective = objective;
+            this.store = store;
+            this.teacher = teacher;
+            this.meter = meter;
+            this.manager = manager;
+        }
+
+        void forwardBackward(HostBatch hb, long step, int micro, StepTally tally) {
+            int accumulate = optim.accumulate();
+            Engine.getInstance().setRandomSeed((int) Seeds.mix(seed, step, micro));
+            try (NDManager sm = manager.newSubManager()) {
+                NDArray feats = sm.create(hb.features(), new Shape(hb.size(), hb.frames(), hb.dim()));
+                NDArray valid = sm.create(validMask(hb), new Shape(hb.size(), hb.frames()));
+                TrainingBatch batch = new TrainingBatch(feats, valid, hb.lengths(), hb.utterances(), sm,
+                        new SplittableRandom(Seeds.mix(seed, step, micro, 0xBA7C4L)), hb.startSeconds());
+                MeteredCall call = new MeteredCall(model, store, teacher == null ? null : teacher.store(sm), meter,
+                        true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ObjectiveResult result = objective.forward(batch, call, store, meter, true);
+                    NDArray loss = result.loss();
+                    // An array, not div(Number): DJL frees Number operands before autograd is done with them.
+                    gc.backward(accumulate > 1 ? loss.div(sm.create((float) accumulate)) : loss);
+                    float lv = loss.getFloat();
+                    if (!Float.isFinite(lv)) {
+                        throw new UserError(step == 0 ? nonFiniteFirstLoss(lv, hb)
+                                : "the loss became " + lv + " at step " + step + " (epoch " + hb.epoch()
+                                + "); lower optim.lr (now " + optim.lr() + ") or raise optim.warmup, then "
+                                + "resume from the last checkpoint or start again");
+                    }
+                    tally.addLoss(lv);
+                    tally.addStudentForward(call.studentForward());
+                    for (var e : result.metrics().entrySet()) {
+                        tally.addMetric(e.getKey(), e.getValue().getFloat());
+                    }
                 }
             }
         }
@@ -347,31 +328,9 @@ public final class Trainer {
         return indices.stream().map(i -> i < all.size() ? all.get(i) : "#" + i).toList();
     }
 
-    private static int[] advance(BatchLoader loader, int epoch, int index) {
-        return index + 1 >= loader.batchesInEpoch(epoch) ? new int[]{epoch + 1, 0} : new int[]{epoch, index + 1};
-    }
-
-    private String budgetProgress(double flops, double seconds, long step) {
-        if (budget.flops() != null) {
-            return String.format(Locale.ROOT, "%.3g/%.3g FLOPs", flops, budget.flops());
-        }
-        if (budget.hours() != null) {
-            return String.format(Locale.ROOT, "%.0f/%.0f s", seconds, budget.hours() * 3600);
-        }
-        return String.format(Locale.ROOT, "%.3g FLOPs", flops);
-    }
-
     /** Steps the schedule is laid out for: exact for a step budget, estimated from planned shapes otherwise. */
     long plannedSteps() {
-        if (budget.steps() != null) {
-            return budget.steps();
-        }
-        double perStep = estimatedFlopsPerStep();
-        if (budget.flops() != null) {
-            return Math.max(1, (long) Math.floor(budget.flops() / perStep));
-        }
-        // An hour budget: assume the machine reaches 20 GFLOP/s; the schedule is only a plan.
-        return Math.max(1, (long) (budget.hours() * 3600 * 20e9 / perStep));
+        return budget.plannedSteps(this::estimatedFlopsPerStep);
     }
 
     /** Mean training FLOPs of the first epoch's batches (encoder only; heads are a small, unknown extra). */
@@ -383,7 +342,7 @@ public final class Trainer {
             for (int i : batch) {
                 longest = Math.max(longest, setup.planner().croppedSeconds(setup.planner().utterances().get(i)));
             }
-            sum += 3 * setup.model().flops(batch.length, setup.model().input().frames(longest)).total();
+            sum += TrainingFlops.of(setup.model().flops(batch.length, setup.model().input().frames(longest)).total());
         }
         return sum / plan.size() * optim.accumulate();
     }

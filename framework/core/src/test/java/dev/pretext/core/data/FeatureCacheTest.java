@@ -3,6 +3,7 @@ package dev.pretext.core.data;
 import dev.pretext.api.audio.Features;
 import dev.pretext.api.audio.Waveform;
 import dev.pretext.core.UserError;
+import dev.pretext.core.recipe.ConfigBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +33,15 @@ class FeatureCacheTest {
     public record FbankLike(Integer bins, Double shiftMs) {
     }
 
+    private static String json(int bins, double shiftMs) {
+        return ConfigBinder.compactJson(new FbankLike(bins, shiftMs));
+    }
+
     private static final Waveform AUDIO = new Waveform(Arrays.copyOf(SpeechFixture.SPEECH, 16000), Waveform.RATE);
 
     @Test
     void keysFollowTheAudioAndEveryPartOfTheFrontendIdentity() {
-        String base = FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", new FbankLike(80, 10.0));
+        String base = FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", json(80, 10.0));
         FeatureCache cache = FeatureCache.open(dir, base);
         String key = cache.key(AUDIO);
         assertTrue(key.matches("[0-9a-f]{64}"), key);
@@ -45,11 +50,11 @@ class FeatureCacheTest {
         assertTrue(base.contains("\"bins\":80") && base.contains("\"shift_ms\":10.0"), base);
 
         List<String> others = List.of(
-                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", new FbankLike(40, 10.0)),
-                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", new FbankLike(80, 20.0)),
-                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.2.0", new FbankLike(80, 10.0)),
-                FeatureCache.identity("mfcc", "dev.pretext.architectures.fbank", "1.1.0", new FbankLike(80, 10.0)),
-                FeatureCache.identity("fbank", "org.example.fbank", "1.1.0", new FbankLike(80, 10.0)));
+                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", json(40, 10.0)),
+                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.1.0", json(80, 20.0)),
+                FeatureCache.identity("fbank", "dev.pretext.architectures.fbank", "1.2.0", json(80, 10.0)),
+                FeatureCache.identity("mfcc", "dev.pretext.architectures.fbank", "1.1.0", json(80, 10.0)),
+                FeatureCache.identity("fbank", "org.example.fbank", "1.1.0", json(80, 10.0)));
         for (String other : others) {
             assertNotEquals(key, FeatureCache.open(dir, other).key(AUDIO), other);
         }

@@ -9,8 +9,6 @@ import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.data.Utterance;
 import dev.pretext.api.model.Frontend;
 
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import java.io.BufferedInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 
 /** Real speech (an espeak-ng clip, 2.4 s) cut into utterances, and small real plugins around it (probe tests too). */
 public final class SpeechFixture {
@@ -71,7 +71,7 @@ public final class SpeechFixture {
         @Override
         public Waveform audio(Utterance u) {
             reads.incrementAndGet();
-            String[] parts = u.id().substring(1).split("-");
+            String[] parts = u.id().substring(1).split("-", -1);
             int start = Integer.parseInt(parts[0]) * 16;
             int length = Integer.parseInt(parts[1]) * 16;
             return new Waveform(Arrays.copyOfRange(SPEECH, start, start + length), Waveform.RATE);

@@ -48,11 +48,11 @@ class TorchPickleTest {
         TorchPickle.Obj args = assertInstanceOf(TorchPickle.Obj.class, top.get("args"));
         assertEquals("argparse.Namespace", args.type.module() + "." + args.type.name());
         assertEquals(5L, FairseqCheckpoint.find(top.get("args"), "encoder_attention_heads"));
-        assertEquals(Boolean.TRUE, FairseqCheckpoint.find(List.of(top.get("args")), "layer_norm_first"));
+        assertEquals(true, FairseqCheckpoint.find(List.of(top.get("args")), "layer_norm_first"));
         // an omegaconf DictConfig (cyclic: nodes point at their parents), its values unwrapped from the nodes
         assertInstanceOf(TorchPickle.Obj.class, top.get("cfg"));
         assertEquals(7L, FairseqCheckpoint.find(top.get("cfg"), "encoder_attention_heads"));
-        assertEquals(Boolean.FALSE, FairseqCheckpoint.find(top.get("cfg"), "layer_norm_first"));
+        assertEquals(false, FairseqCheckpoint.find(top.get("cfg"), "layer_norm_first"));
         assertEquals("hubert", FairseqCheckpoint.find(top.get("cfg"), "_name"));
     }
 

@@ -14,7 +14,6 @@ import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.Frontend;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.model.UpstreamModel;
-import dev.pretext.core.recipe.Recipe;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -111,17 +110,6 @@ class BudgetPlanTest {
         BudgetPlan.Step step = BudgetPlan.meanStep(MODEL, planner, 1);
         assertEquals(10 * 150, step.forward().total(), 1e-9);
         assertEquals(1.5, step.audioSeconds(), 1e-12);
-    }
-
-    @Test
-    void theBudgetBuysWholeStepsAndIsSaidAsGiven() {
-        assertEquals(333, BudgetPlan.stepsBought(new Recipe.Budget(1e6, null, null), 3000), 0);
-        assertEquals(10, BudgetPlan.stepsBought(new Recipe.Budget(null, 10L, null), 3000), 0);
-        assertEquals(Math.floor(0.5 * 3600 * BudgetPlan.ASSUMED_FLOPS_PER_SECOND / 7e9),
-                BudgetPlan.stepsBought(new Recipe.Budget(null, null, 0.5), 7e9), 0);
-        assertEquals("10 steps", BudgetPlan.budgetText(new Recipe.Budget(null, 10L, null)));
-        assertEquals("1.00e+06 FLOPs", BudgetPlan.budgetText(new Recipe.Budget(1e6, null, null)));
-        assertEquals("0.5 h (at an assumed 20 GFLOP/s)", BudgetPlan.budgetText(new Recipe.Budget(null, null, 0.5)));
     }
 
     @Test

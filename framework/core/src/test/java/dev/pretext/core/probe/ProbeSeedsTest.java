@@ -21,11 +21,11 @@ import dev.pretext.api.probe.Probe;
 import dev.pretext.api.probe.ProbeExample;
 import dev.pretext.api.probe.ProbeInput;
 import dev.pretext.api.probe.ProbeResult;
+import dev.pretext.core.Console;
 import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.data.Seeds;
 import dev.pretext.core.data.SpeechFixture;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.Console;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

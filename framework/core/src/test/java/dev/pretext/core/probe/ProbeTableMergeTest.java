@@ -1,7 +1,7 @@
 package dev.pretext.core.probe;
 
 import dev.pretext.api.probe.ProbeResult;
-import dev.pretext.core.run.Json;
+import dev.pretext.core.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

@@ -34,7 +34,7 @@ class LoadedRecipeTest {
         LoadedRecipe r = LoadedRecipe.parse(FILE, GOOD);
         assertEquals("demo", r.recipe().name());
         assertEquals(7L, r.recipe().seed());
-        assertEquals(2.0e13, r.recipe().budget().flops());
+        assertEquals(new Budget.Flops(2.0e13), r.recipe().budget());
         assertEquals(1.0e-3, r.recipe().optim().lr());
         assertEquals(0.08, r.recipe().optim().warmup(), "default filled");
         assertEquals(80.0, r.recipe().batch().seconds(), "default filled");

@@ -15,6 +15,7 @@ import dev.pretext.api.model.FlopCount;
 import dev.pretext.api.model.Frontend;
 import dev.pretext.api.model.FrontendOutput;
 import dev.pretext.api.model.LearnedFrontend;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.plugins.Composer.Composed;
 import dev.pretext.core.plugins.InstalledPlugin;
 import dev.pretext.core.recipe.ComponentRef;

@@ -25,15 +25,10 @@ class ReportTest {
         Report.leftOut(none, manifest);
         assertEquals("", none.toString(), "nothing left out, no section");
 
-        Map<String, Object> train = new LinkedHashMap<>();
-        train.put("skipped", 2);
-        train.put("files", List.of("spk/nan.wav: sample 1234 at 0.077 s is NaN",
-                "spk/`odd`.wav: empty file (0 bytes)"));
-        manifest.putUnder("data_problems", "data.train", train);
-        Map<String, Object> probe = new LinkedHashMap<>();
-        probe.put("skipped", 250);
-        probe.put("files", List.of("a.wav: x"));
-        manifest.putUnder("data_problems", "probing.data", probe);
+        manifest.update(m -> m.withDataProblems("data.train", new RunManifest.DataProblems(2,
+                List.of("spk/nan.wav: sample 1234 at 0.077 s is NaN", "spk/`odd`.wav: empty file (0 bytes)"))));
+        manifest.update(m -> m.withDataProblems("probing.data", new RunManifest.DataProblems(250,
+                List.of("a.wav: x"))));
         StringBuilder md = new StringBuilder();
         Report.leftOut(md, manifest);
         assertEquals("""

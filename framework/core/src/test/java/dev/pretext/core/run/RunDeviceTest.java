@@ -2,6 +2,7 @@ package dev.pretext.core.run;
 
 import ai.djl.Device;
 import dev.pretext.core.UserError;
+import dev.pretext.core.recipe.DeviceRequest;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.RecipeError;
 import org.junit.jupiter.api.Test;
@@ -32,47 +33,47 @@ class RunDeviceTest {
 
     @Test
     void parsesEveryFormAndWritesItBackAsGiven() {
-        assertEquals(RunDevice.Request.AUTO, RunDevice.parse(null), "absent means auto");
+        assertEquals(DeviceRequest.AUTO, DeviceRequest.parse(null), "absent means auto");
         for (String v : List.of("auto", "cpu", "gpu", "gpu:0", "gpu:3")) {
-            assertEquals(v, RunDevice.parse(v).toString());
+            assertEquals(v, DeviceRequest.parse(v).toString());
         }
-        assertEquals("gpu:2", RunDevice.parse(" GPU:2 ").toString(), "case and spaces forgiven");
-        assertEquals("gpu:1", RunDevice.parse("cuda:1").toString(), "PyTorch's spelling is accepted");
-        assertEquals(RunDevice.Kind.GPU, RunDevice.parse("gpu").kind());
-        assertEquals(-1, RunDevice.parse("gpu").index());
-        assertEquals(3, RunDevice.parse("gpu:3").index());
+        assertEquals("gpu:2", DeviceRequest.parse(" GPU:2 ").toString(), "case and spaces forgiven");
+        assertEquals("gpu:1", DeviceRequest.parse("cuda:1").toString(), "PyTorch's spelling is accepted");
+        assertEquals(DeviceRequest.Kind.GPU, DeviceRequest.parse("gpu").kind());
+        assertEquals(-1, DeviceRequest.parse("gpu").index());
+        assertEquals(3, DeviceRequest.parse("gpu:3").index());
         for (String bad : List.of("gpu:", "gpu:-1", "gpu:x", "tpu", "gpu0", "", "gpu:1:2")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunDevice.parse(bad), bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceRequest.parse(bad), bad);
             assertTrue(e.getMessage().contains("use auto"), e.getMessage());
         }
     }
 
     @Test
     void autoTakesTheFirstVisibleGpuWhenTheEngineSeesOneElseTheCpu() {
-        assertEquals(Device.cpu(), RunDevice.resolve(RunDevice.Request.AUTO, CPU_BUILD));
-        assertEquals(Device.cpu(), RunDevice.resolve(RunDevice.Request.AUTO, GPU_BUT_CPU_BUILD),
+        assertEquals(Device.cpu(), RunDevice.resolve(DeviceRequest.AUTO, CPU_BUILD));
+        assertEquals(Device.cpu(), RunDevice.resolve(DeviceRequest.AUTO, GPU_BUT_CPU_BUILD),
                 "GPUs libtorch cannot use are not taken");
-        assertEquals(Device.gpu(0), RunDevice.resolve(RunDevice.Request.AUTO, TWO_GPUS));
-        assertEquals(Device.cpu(), RunDevice.resolve(RunDevice.parse("cpu"), TWO_GPUS), "cpu is always the CPU");
-        assertEquals(Device.gpu(0), RunDevice.resolve(RunDevice.parse("gpu"), TWO_GPUS));
-        assertEquals(Device.gpu(1), RunDevice.resolve(RunDevice.parse("gpu:1"), TWO_GPUS));
+        assertEquals(Device.gpu(0), RunDevice.resolve(DeviceRequest.AUTO, TWO_GPUS));
+        assertEquals(Device.cpu(), RunDevice.resolve(DeviceRequest.parse("cpu"), TWO_GPUS), "cpu is always the CPU");
+        assertEquals(Device.gpu(0), RunDevice.resolve(DeviceRequest.parse("gpu"), TWO_GPUS));
+        assertEquals(Device.gpu(1), RunDevice.resolve(DeviceRequest.parse("gpu:1"), TWO_GPUS));
     }
 
     @Test
     void aGpuAskedForWhereNoneCanBeUsedSaysWhyAndWhatToDo() {
-        UserError e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu"), CPU_BUILD));
+        UserError e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu"), CPU_BUILD));
         assertTrue(e.getMessage().startsWith("device: gpu asked, but DJL's PyTorch engine sees no GPU (this libtorch "
                 + "is the CPU build loaded from /cache/djl/pytorch/2.7.1-cpu-linux-x86_64"), e.getMessage());
         assertTrue(e.getMessage().contains("PYTORCH_LIBRARY_PATH") && e.getMessage().contains("PYTORCH_FLAVOR=cu128")
                 && e.getMessage().endsWith("or use device: cpu (or auto)"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
 
-        e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu:1"), GPU_BUT_CPU_BUILD));
+        e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu:1"), GPU_BUT_CPU_BUILD));
         assertTrue(e.getMessage().contains("device: gpu:1 asked") && e.getMessage().contains(
                 "the CUDA driver reports 2 GPUs, but this libtorch is the CPU build"), e.getMessage());
 
         RunDevice.Gpus cudaNoDriver = new RunDevice.Gpus(0, -1, null, "/opt/libtorch/lib", true, null);
-        e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu"), cudaNoDriver));
+        e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu"), cudaNoDriver));
         assertTrue(e.getMessage().contains("libtorch is a CUDA build, but no CUDA runtime or driver was found")
                 && e.getMessage().contains("nvidia-smi"), e.getMessage());
     }
@@ -81,21 +82,21 @@ class RunDeviceTest {
     void cudaVisibleDevicesNumbersTheGpusAndCanHideThemAll() {
         // Slurm gave the job GPUs 2 and 3 of the node: CUDA calls them 0 and 1.
         RunDevice.Gpus slurm = new RunDevice.Gpus(2, 2, "12.8", "/opt/libtorch/lib", true, "2,3");
-        assertEquals(Device.gpu(0), RunDevice.resolve(RunDevice.parse("gpu"), slurm));
-        assertEquals(Device.gpu(1), RunDevice.resolve(RunDevice.parse("gpu:1"), slurm));
-        UserError e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu:2"), slurm));
+        assertEquals(Device.gpu(0), RunDevice.resolve(DeviceRequest.parse("gpu"), slurm));
+        assertEquals(Device.gpu(1), RunDevice.resolve(DeviceRequest.parse("gpu:1"), slurm));
+        UserError e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu:2"), slurm));
         assertEquals("device: gpu:2 asked, but this process sees 2 GPUs, gpu:0 to gpu:1 (CUDA_VISIBLE_DEVICES=2,3 "
                 + "numbers the visible ones from 0); use one of those, or gpu", e.getMessage());
 
         RunDevice.Gpus one = new RunDevice.Gpus(1, 1, "12.8", "/opt/libtorch/lib", true, null);
-        e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu:1"), one));
+        e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu:1"), one));
         assertEquals("device: gpu:1 asked, but this process sees 1 GPU, gpu:0; use one of those, or gpu",
                 e.getMessage());
 
         // A job without GPUs on a GPU node: every GPU hidden. auto trains on the CPU; gpu says why not.
         RunDevice.Gpus hidden = new RunDevice.Gpus(0, 0, "12.8", "/opt/libtorch/lib", true, "");
-        assertEquals(Device.cpu(), RunDevice.resolve(RunDevice.Request.AUTO, hidden));
-        e = assertThrows(UserError.class, () -> RunDevice.resolve(RunDevice.parse("gpu"), hidden));
+        assertEquals(Device.cpu(), RunDevice.resolve(DeviceRequest.AUTO, hidden));
+        e = assertThrows(UserError.class, () -> RunDevice.resolve(DeviceRequest.parse("gpu"), hidden));
         assertTrue(e.getMessage().contains("CUDA_VISIBLE_DEVICES='' hides every GPU from this process"),
                 e.getMessage());
     }
@@ -107,13 +108,13 @@ class RunDeviceTest {
         assertEquals(0, here.libtorchGpus(), here.toString());
         assertFalse(here.cudaBuild(), here.toString());
         assertTrue(here.libtorchPath() != null && Files.isDirectory(Path.of(here.libtorchPath())), here.toString());
-        assertEquals(Device.cpu(), RunDevice.open(RunDevice.Request.AUTO));
-        assertEquals(Device.cpu(), RunDevice.open(RunDevice.parse("cpu")));
-        UserError e = assertThrows(UserError.class, () -> RunDevice.open(RunDevice.parse("gpu:0")));
+        assertEquals(Device.cpu(), RunDevice.open(DeviceRequest.AUTO));
+        assertEquals(Device.cpu(), RunDevice.open(DeviceRequest.parse("cpu")));
+        UserError e = assertThrows(UserError.class, () -> RunDevice.open(DeviceRequest.parse("gpu:0")));
         assertTrue(e.getMessage().startsWith("device: gpu:0 asked, but DJL's PyTorch engine sees no GPU (")
                 && e.getMessage().contains("CPU build"), e.getMessage());
 
-        Map<String, Object> entry = RunDevice.manifestEntry(RunDevice.Request.AUTO, Device.cpu(), here);
+        Map<String, Object> entry = RunDevice.manifestEntry(DeviceRequest.AUTO, Device.cpu(), here);
         assertEquals("auto", entry.get("asked"));
         assertEquals("cpu", entry.get("used"));
         assertEquals("cpu", entry.get("libtorch_build"));
@@ -157,23 +158,20 @@ class RunDeviceTest {
 
     @Test
     void theManifestKeepsEveryDeviceARunTrainedOn() {
-        Manifest first = new Manifest(dir.resolve("manifest.json"));
-        first.put("created", "2026-12-01T10:00:00Z");
-        first.put("platform", Map.of("device", "gpu:0"));
-        Manifest again = new Manifest(dir.resolve("manifest.json"));
-        again.put("created", "2026-12-02T10:00:00Z");
-        again.put("platform", Map.of("device", "gpu:0"));
-        first.merge(again);
-        assertEquals(List.of(Map.of("device", "gpu:0", "started", "2026-12-01T10:00:00Z")),
-                first.asMap().get("device_history"), "the same device again adds nothing");
-        Manifest onCpu = new Manifest(dir.resolve("manifest.json"));
-        onCpu.put("created", "2026-12-03T10:00:00Z");
-        onCpu.put("platform", Map.of("device", "cpu"));
-        first.merge(onCpu);
-        assertEquals(List.of(Map.of("device", "gpu:0", "started", "2026-12-01T10:00:00Z"),
-                        Map.of("device", "cpu", "started", "2026-12-03T10:00:00Z")),
-                first.asMap().get("device_history"));
-        assertEquals("cpu", Manifest.deviceOf(first.asMap()));
+        Manifest first = new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-01T10:00:00Z", "gpu:0"));
+        first.merge(new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-02T10:00:00Z", "gpu:0")));
+        assertEquals(List.of(new RunManifest.DeviceStart("gpu:0", "2026-12-01T10:00:00Z")),
+                first.content().deviceHistory(), "the same device again adds nothing");
+        first.merge(new Manifest(dir.resolve("manifest.json"), startedOn("2026-12-03T10:00:00Z", "cpu")));
+        assertEquals(List.of(new RunManifest.DeviceStart("gpu:0", "2026-12-01T10:00:00Z"),
+                        new RunManifest.DeviceStart("cpu", "2026-12-03T10:00:00Z")),
+                first.content().deviceHistory());
+        assertEquals("cpu", first.content().device());
+    }
+
+    private static RunManifest startedOn(String created, String device) {
+        return new RunManifest("r", created, 1L, null, new RunManifest.Platform(null, null, null, device, null, null,
+                null, null, null), null, null, null, null, null, null, null, null);
     }
 
     @Test

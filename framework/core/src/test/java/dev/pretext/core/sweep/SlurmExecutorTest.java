@@ -1,7 +1,7 @@
 package dev.pretext.core.sweep;
 
+import dev.pretext.core.Console;
 import dev.pretext.core.UserError;
-import dev.pretext.core.run.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,20 +36,18 @@ class SlurmExecutorTest {
         @Override
         public SlurmExecutor.Result run(List<String> command) {
             calls.add(command);
-            switch (command.get(0)) {
-                case "sbatch":
-                    return command.contains("--test-only") ? new SlurmExecutor.Result(1, "",
-                            "sbatch: error: invalid partition specified: nope\nallocation failure: Invalid partition")
-                            : new SlurmExecutor.Result(0, "42\n", "");
-                case "squeue":
+            return switch (command.get(0)) {
+                case "sbatch" -> command.contains("--test-only") ? new SlurmExecutor.Result(1, "",
+                        "sbatch: error: invalid partition specified: nope\nallocation failure: Invalid partition")
+                        : new SlurmExecutor.Result(0, "42\n", "");
+                case "squeue" -> {
                     String line = squeue.isEmpty() ? "" : squeue.remove(0);
-                    return line.isEmpty() ? new SlurmExecutor.Result(1, "", "slurm_load_jobs error: Invalid job id "
+                    yield line.isEmpty() ? new SlurmExecutor.Result(1, "", "slurm_load_jobs error: Invalid job id "
                             + "specified") : new SlurmExecutor.Result(0, line + "\n", "");
-                case "scontrol":
-                    return new SlurmExecutor.Result(0, scontrol, "");
-                default:
-                    return new SlurmExecutor.Result(1, "", "Slurm accounting storage is disabled");
-            }
+                }
+                case "scontrol" -> new SlurmExecutor.Result(0, scontrol, "");
+                default -> new SlurmExecutor.Result(1, "", "Slurm accounting storage is disabled");
+            };
         }
 
         long count(String tool) {
@@ -101,10 +99,17 @@ class SlurmExecutorTest {
                 + "Restarts=0 ExitCode=2:0 RunTime=00:00:30\n";
         SweepExecutor.Job job = job(false, false);
         Files.createDirectories(dir.resolve("sweep/slurm"));
-        Files.writeString(dir.resolve("sweep/slurm/r1.events"), "start 41 0 b 10\nend 41 0 1 15\n"
-                + "start 42 0 a 100\nend 42 0 2 130\n");
-        Files.writeString(job.log(), "pretext: an earlier job's words\npretext-slurm: job 42, start 1, on a\n"
-                + "pretext: data.train (wavdir) has no utterances; check its folder or settings\n");
+        Files.writeString(dir.resolve("sweep/slurm/r1.events"), """
+                start 41 0 b 10
+                end 41 0 1 15
+                start 42 0 a 100
+                end 42 0 2 130
+                """);
+        Files.writeString(job.log(), """
+                pretext: an earlier job's words
+                pretext-slurm: job 42, start 1, on a
+                pretext: data.train (wavdir) has no utterances; check its folder or settings
+                """);
         SweepExecutor.Outcome outcome = executor(slurm).run(job);
         assertFalse(outcome.finished());
         assertFalse(outcome.stopped());

@@ -1,6 +1,6 @@
 package dev.pretext.core.sweep;
 
-import dev.pretext.core.plan.BudgetPlan;
+import dev.pretext.core.TrainingFlops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +19,7 @@ class ThroughputTest {
     void estimatesComeFromRunsOfTheSameKindOfDeviceNearestInSize() throws Exception {
         Throughput t = new Throughput(cache);
         assertFalse(t.estimate(1_000_000).measured(), "nothing recorded: the planner's assumption");
-        assertEquals(BudgetPlan.ASSUMED_FLOPS_PER_SECOND, t.estimate(1_000_000, "gpu").flopsPerSecond());
+        assertEquals(TrainingFlops.ASSUMED_PER_SECOND, t.estimate(1_000_000, "gpu").flopsPerSecond());
 
         t.record(1_000_000, 5e10, 1, "cpu");
         t.record(10_000_000, 8e10, 1, "cpu");

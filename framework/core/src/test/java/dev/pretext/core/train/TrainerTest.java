@@ -24,6 +24,7 @@ import dev.pretext.api.model.Objective;
 import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TeacherSchedule;
 import dev.pretext.api.model.TrainingBatch;
+import dev.pretext.core.Console;
 import dev.pretext.core.UserError;
 import dev.pretext.core.data.BatchPlanner;
 import dev.pretext.core.data.FeatureCache;
@@ -31,7 +32,6 @@ import dev.pretext.core.data.FeaturePipeline;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.Recipe;
-import dev.pretext.core.run.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -454,7 +454,7 @@ class TrainerTest {
             // Utterances of 0.55 and 0.6 s are cropped to 0.5 s: computed every time, never cached.
             assertTrue(s.hits() > 0 && s.bypassed() > 0, s.toString());
             List<String> lines = Files.readAllLines(dir.resolve("warm/metrics.jsonl"));
-            var last = dev.pretext.core.run.Json.MAPPER.readTree(lines.get(lines.size() - 1));
+            var last = dev.pretext.core.Json.MAPPER.readTree(lines.get(lines.size() - 1));
             assertTrue(last.get("feature_cache_hits").asLong() > 0, last.toString());
             assertTrue(last.has("feature_cache_misses") && last.has("feature_cache_bypassed"), last.toString());
         }

@@ -185,7 +185,7 @@ public final class BestRqObjective implements Objective {
      */
     private NDArray targets(NDManager manager, NDArray normalised, int size, int groups) {
         int stack = config.stack();
-        NDArray stacked = padFrames(manager, normalised, groups * stack).reshape(size, groups, stack * featureDim);
+        NDArray stacked = padFrames(manager, normalised, groups * stack).reshape(size, groups, (long) stack * featureDim);
         return stacked.matMul(projection).matMul(codebookTransposed).argMax(2);
     }
 

@@ -7,10 +7,47 @@ import java.util.SplittableRandom;
  * codebook of unit-length codes. Drawn in plain Java from one seed, so the same run seed gives the very same
  * quantiser on any machine and after a resume; it is never trained and never checkpointed.
  *
- * @param projection [inputDim x dim] row-major, Xavier-normal (std sqrt(2 / (inputDim + dim)))
- * @param codebook   [codes x dim] row-major, standard normal rows scaled to unit length
+ *
+ * <p>The projection is [inputDim x dim] row-major, Xavier-normal (std sqrt(2 / (inputDim + dim))); the codebook
+ * [codes x dim] row-major, standard normal rows scaled to unit length.
  */
-record RandomQuantizer(int inputDim, int dim, int codes, float[] projection, float[] codebook) {
+final class RandomQuantizer {
+    private final int inputDim;
+    private final int dim;
+    private final int codes;
+    private final float[] projection;
+    private final float[] codebook;
+
+    private RandomQuantizer(int inputDim, int dim, int codes, float[] projection, float[] codebook) {
+        this.inputDim = inputDim;
+        this.dim = dim;
+        this.codes = codes;
+        this.projection = projection;
+        this.codebook = codebook;
+    }
+
+    int inputDim() {
+        return inputDim;
+    }
+
+    int dim() {
+        return dim;
+    }
+
+    int codes() {
+        return codes;
+    }
+
+    /** The array itself, not a copy: callers only read it. */
+    float[] projection() {
+        return projection;
+    }
+
+    /** The array itself, not a copy: callers only read it. */
+    float[] codebook() {
+        return codebook;
+    }
+
     static RandomQuantizer draw(long seed, int inputDim, int dim, int codes) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] projection = new float[inputDim * dim];

@@ -209,7 +209,7 @@ class BestRqObjectiveTest extends ObjectiveContract {
         assertEquals(2, meter.entries().size());
         assertTrue(meter.entries().get(0).withGradients());
         assertFalse(meter.entries().get(1).withGradients(), "the frozen quantiser has no backward pass");
-        double labels = data.size() * (double) ((data.frames() + 3) / 4);
+        double labels = data.size() * (double) Math.floorDiv(data.frames() + 3, 4);
         assertEquals(2 * labels * ENCODER.dim() * 1024 + labels * 1024,
                 meter.entries().get(0).forward().forward().get("objective.bestrq.head"));
         assertTrue(meter.forward("objective.bestrq.targets") > 0);

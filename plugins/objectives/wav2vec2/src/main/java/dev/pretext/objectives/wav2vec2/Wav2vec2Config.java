@@ -92,6 +92,6 @@ public record Wav2vec2Config(Double maskProb, Double spanMs, Integer groups, Int
 
     /** The Gumbel-softmax temperature after {@code passes} training passes. */
     public double gumbelTemperatureAfter(long passes) {
-        return Math.max(gumbelTemperature.get(0) * Math.pow(gumbelDecay, passes), gumbelTemperature.get(1));
+        return Math.max(gumbelTemperature.get(0) * Math.pow(gumbelDecay, (double) passes), gumbelTemperature.get(1));
     }
 }

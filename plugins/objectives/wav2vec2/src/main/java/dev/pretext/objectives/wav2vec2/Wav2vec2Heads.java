@@ -60,7 +60,7 @@ final class Wav2vec2Heads extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long frontendDim = inputShapes[0].get(2);
         // Logits of unit scale for unit-scale inputs, whatever the frontend's width: a spread codebook at the start.
-        quantizer.setInitializer(new NormalInitializer((float) (1 / Math.sqrt(frontendDim))), Parameter.Type.WEIGHT);
+        quantizer.setInitializer(new NormalInitializer((float) (1 / Math.sqrt((double) frontendDim))), Parameter.Type.WEIGHT);
         quantizer.initialize(manager, dataType, new Shape(1, frontendDim));
         XavierInitializer xavier = new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.AVG, 3);

@@ -1,8 +1,8 @@
 package dev.pretext.objectives.wav2vec2;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -185,13 +185,41 @@ public final class Wav2vec2Objective implements Objective {
         return new ObjectiveResult(loss, metrics);
     }
 
-    /**
-     * @param vectors       [N, G d] the chosen code vectors (straight-through when training)
-     * @param codes         [N G] the chosen entries, the ones {@code vectors} hold
-     * @param argmaxCodes   [N G] the entries of highest logit (no noise), for the code perplexity
-     * @param probPerplexity scalar: sum over codebooks of exp(entropy of the mean softmax over frames)
-     */
-    record Quantized(NDArray vectors, long[] codes, long[] argmaxCodes, NDArray probPerplexity) {
+    /** What the quantiser chose for a batch's frames. */
+    static final class Quantized {
+        private final NDArray vectors;
+        private final long[] codes;
+        private final long[] argmaxCodes;
+        private final NDArray probPerplexity;
+
+        /**
+         * @param vectors        [N, G d] the chosen code vectors (straight-through when training)
+         * @param codes          [N G] the chosen entries, the ones {@code vectors} hold
+         * @param argmaxCodes    [N G] the entries of highest logit (no noise), for the code perplexity
+         * @param probPerplexity scalar: sum over codebooks of exp(entropy of the mean softmax over frames)
+         */
+        Quantized(NDArray vectors, long[] codes, long[] argmaxCodes, NDArray probPerplexity) {
+            this.vectors = vectors;
+            this.codes = codes;
+            this.argmaxCodes = argmaxCodes;
+            this.probPerplexity = probPerplexity;
+        }
+
+        NDArray vectors() {
+            return vectors;
+        }
+
+        long[] codes() {
+            return codes;
+        }
+
+        long[] argmaxCodes() {
+            return argmaxCodes;
+        }
+
+        NDArray probPerplexity() {
+            return probPerplexity;
+        }
     }
 
     Quantized quantize(NDArray features, double temperature, ParameterStore parameters, NDManager manager,

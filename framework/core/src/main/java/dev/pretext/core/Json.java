@@ -1,4 +1,4 @@
-package dev.pretext.core.run;
+package dev.pretext.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package dev.pretext.core.run;
+package dev.pretext.core.train;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

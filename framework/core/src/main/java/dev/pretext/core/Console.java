@@ -1,7 +1,10 @@
-package dev.pretext.core.run;
+package dev.pretext.core;
 
-import java.io.OutputStream;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.Charset;
 
 /**
  * Where runs talk to people: on a terminal, progress rewrites one line; otherwise (CI, files) progress is
@@ -21,7 +24,8 @@ public final class Console {
     }
 
     public static Console system() {
-        return to(new PrintWriter(System.out, true));
+        return to(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, Charset.defaultCharset())),
+                true));
     }
 
     /** Talks through {@code out} (the CLI's writer), rewriting progress in place when on a terminal. */
@@ -30,7 +34,7 @@ public final class Console {
     }
 
     public static Console quiet() {
-        return new Console(new PrintWriter(OutputStream.nullOutputStream()), false, 1e9);
+        return new Console(new PrintWriter(Writer.nullWriter()), false, 1e9);
     }
 
     public synchronized void line(String text) {

@@ -1,4 +1,4 @@
-package dev.pretext.core.run;
+package dev.pretext.core.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,15 +11,12 @@ import dev.pretext.api.data.FeatureAugmentation;
 import dev.pretext.api.model.Encoder;
 import dev.pretext.api.model.Frontend;
 import dev.pretext.api.model.LearnedFrontend;
-import dev.pretext.core.data.FeatureCache;
-import dev.pretext.core.data.DataSelection;
-import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.api.model.Objective;
 import dev.pretext.api.probe.Probe;
-import dev.pretext.core.plugins.Composer;
+import dev.pretext.core.data.DataSelection;
+import dev.pretext.core.data.FeatureCache;
+import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.plugins.Composer.Composed;
-import dev.pretext.core.plugins.InstalledPlugin;
-import dev.pretext.core.plugins.PluginRegistry;
 import dev.pretext.core.recipe.ConfigBinder;
 import dev.pretext.core.recipe.LoadedRecipe;
 import dev.pretext.core.recipe.LocatedYaml;
@@ -40,12 +37,12 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
                           Composed<Objective> objective, List<Composed<Probe>> probes) {
 
     /** The one recipe key that cannot change a number: a run may be resumed with it changed. */
-    static final String CACHE_KEY = "feature_cache";
+    public static final String CACHE_KEY = "feature_cache";
 
     public static ComposedRun compose(LoadedRecipe loaded, PluginRegistry registry, RunContext context) {
         Composer composer = new Composer(registry, loaded.source(), context);
         Composed<Dataset> train = composer.create(loaded.train(), Dataset.class, null);
-        Composed<Dataset> probeData = loaded.probeData() == loaded.train() ? train
+        Composed<Dataset> probeData = loaded.probesTrainData() ? train
                 : composer.create(loaded.probeData(), Dataset.class, null);
         // Each is an Augmentation (waveform) or a FeatureAugmentation; the composer checks it is exactly one.
         List<Composed<Object>> augment = new ArrayList<>();
@@ -64,7 +61,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
     }
 
     /** Feature augmentations need features made on the loader: a learned frontend makes its own in the graph. */
-    static void checkAugmentations(LocatedYaml source, List<Composed<Object>> augment, Composed<Frontend> frontend) {
+    public static void checkAugmentations(LocatedYaml source, List<Composed<Object>> augment, Composed<Frontend> frontend) {
         if (!(frontend.instance() instanceof LearnedFrontend)) {
             return;
         }
@@ -105,7 +102,8 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
     /** The frontend as feature cache keys know it: type, bundle, version and full config. */
     public String frontendIdentity() {
         InstalledPlugin p = frontend.plugin();
-        return FeatureCache.identity(p.type(), p.bundle(), p.version().toString(), frontend.config());
+        return FeatureCache.identity(p.type(), p.bundle(), p.version().toString(),
+                ConfigBinder.compactJson(frontend.config()));
     }
 
     /** The feature cache under the run's cache folder when the recipe asks for one, else null. */
@@ -119,11 +117,16 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         return new UpstreamModel(f, composer.recreate(encoder, Encoder.class, UpstreamModel.bodyInput(f)));
     }
 
+    /** Whether the probes use the training dataset itself (the recipe names no other). */
+    public boolean probesTrainData() {
+        return loaded.probesTrainData();
+    }
+
     /** Which plugin filled which slot of the recipe. */
     public Map<String, Composed<?>> slots() {
         Map<String, Composed<?>> slots = new LinkedHashMap<>();
         slots.put("data.train", train);
-        if (probeData != train) {
+        if (!probesTrainData()) {
             slots.put("data.probe", probeData);
         }
         for (int i = 0; i < augment.size(); i++) {
@@ -149,7 +152,7 @@ public record ComposedRun(LoadedRecipe loaded, RunContext context, Composer comp
         root.set("budget", ConfigBinder.MAPPER.valueToTree(r.budget()));
         ObjectNode data = root.putObject("data");
         data.set("train", component(train));
-        if (probeData != train) {
+        if (!probesTrainData()) {
             data.set("probe", component(probeData));
         }
         data.put(CACHE_KEY, r.data().featureCache());

@@ -1,6 +1,7 @@
-package dev.pretext.core.run;
+package dev.pretext.core.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pretext.core.Json;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
