@@ -25,6 +25,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The embedded OSGi host: Apache Felix with Declarative Services and FileInstall watching the plugins folder.
@@ -60,12 +62,30 @@ public final class Host implements AutoCloseable {
     }
 
     /**
+     * A host whose PyTorch engine (libtorch) is loaded before this returns, for commands that make tensors. The
+     * engine loads on a thread of its own while the framework starts and the bundles install (the two take about
+     * as long), from the host's class loader and before any bundle could ask for it.
+     *
      * @param systemDir  the framework's own bundles (SCR, FileInstall and their dependencies)
      * @param pluginsDir the watched folder of plugin bundles
      * @param logFile    where the framework, SCR and FileInstall log (stack traces of failing plugins)
      */
     public static Host start(Path systemDir, Path pluginsDir, Path logFile) {
-        initialiseEngine();
+        return start(systemDir, pluginsDir, logFile, true);
+    }
+
+    /**
+     * A host that does not load libtorch, for commands that make no tensors ({@code pretext plugins},
+     * {@code recipe check}): loading it is most of a short command's time. DJL's engine is still found here,
+     * through the host's class loader, so that something which does make a tensor later gets the PyTorch engine
+     * (loaded then, without {@link NativeLogging}'s level).
+     */
+    public static Host startWithoutEngine(Path systemDir, Path pluginsDir, Path logFile) {
+        return start(systemDir, pluginsDir, logFile, false);
+    }
+
+    private static Host start(Path systemDir, Path pluginsDir, Path logFile, boolean withEngine) {
+        StartupTrace.mark("host start" + (withEngine ? "" : " (no engine)"));
         // FileInstall names bundles by normalised URI; compare like with like.
         pluginsDir = pluginsDir.toAbsolutePath().normalize();
         systemDir = systemDir.toAbsolutePath().normalize();
@@ -73,11 +93,17 @@ public final class Host implements AutoCloseable {
             throw new UserError("plugins folder " + pluginsDir + " does not exist; build the distribution with "
                     + "./pretext (or mvn package) or pass --plugins DIR");
         }
+        FutureTask<Void> engine = withEngine ? loadEngineInBackground() : null;
+        if (!withEngine) {
+            discoverEngine();
+        }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        HostStorage.removeAbandoned(tmp);
-        HostLog log = HostLog.open(logFile);
+        HostLog log = null;
         HostStorage storage = null;
+        Felix felix = null;
         try {
+            HostStorage.removeAbandoned(tmp);
+            log = HostLog.open(logFile);
             storage = HostStorage.create(tmp);
             Map<String, Object> config = new HashMap<>();
             config.put(Constants.FRAMEWORK_STORAGE, storage.frameworkDir().toString());
@@ -91,9 +117,11 @@ public final class Host implements AutoCloseable {
             config.put("felix.fileinstall.filter", ".*\\.jar");
             config.put("felix.log.level", "1");
             config.put("felix.log.logger", log.felixLogger());
-            Felix felix = new Felix(config);
+            StartupTrace.mark("system packages computed");
+            felix = new Felix(config);
             felix.init();
             felix.start();
+            StartupTrace.mark("felix started");
             BundleContext ctx = felix.getBundleContext();
             // Before SCR and FileInstall start, so that they log here from their first message on.
             ctx.registerService(new String[]{LoggerFactory.class.getName(), LogService.class.getName()}, log, null);
@@ -106,26 +134,117 @@ public final class Host implements AutoCloseable {
                     b.start();
                 }
             }
+            StartupTrace.mark("system bundles started");
             Host host = new Host(felix, storage, pluginsDir, log);
             host.awaitPlugins(15_000);
+            StartupTrace.mark("plugins settled");
+            if (engine != null) {
+                awaitEngine(engine);
+                StartupTrace.mark("engine joined");
+            }
             return host;
         } catch (IOException e) {
-            cleanUp(storage, log);
+            cleanUp(felix, engine, storage, log);
             throw new UncheckedIOException(e);
         } catch (BundleException e) {
-            cleanUp(storage, log);
+            cleanUp(felix, engine, storage, log);
             throw new IllegalStateException("the OSGi host failed to start: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            cleanUp(storage, log);
+        } catch (RuntimeException | Error e) {
+            cleanUp(felix, engine, storage, log);
             throw e;
         }
     }
 
-    private static void cleanUp(HostStorage storage, HostLog log) {
+    private static FutureTask<Void> loadEngineInBackground() {
+        FutureTask<Void> task = new FutureTask<>(Host::initialiseEngine, null);
+        Thread t = new Thread(task, "pretext-engine");
+        t.setDaemon(true);
+        t.setContextClassLoader(Host.class.getClassLoader());
+        t.start();
+        return task;
+    }
+
+    private static void awaitEngine(FutureTask<Void> engine) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    engine.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the engine's thread cannot be stopped half-way; wait for it
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("the PyTorch engine failed to load: " + cause, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void cleanUp(Felix felix, FutureTask<Void> engine, HostStorage storage, HostLog log) {
+        if (felix != null) {
+            try {
+                felix.stop();
+                felix.waitForStop(10_000);
+            } catch (BundleException | InterruptedException | RuntimeException e) {
+                // Failing anyway; the storage goes below.
+            }
+        }
+        if (engine != null && !engine.isDone()) {
+            try {
+                engine.get();   // do not leave libtorch half-loaded under a JVM that goes on (tests, the server)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // The start failed for another reason, which is the one to tell.
+            }
+        }
         if (storage != null) {
             storage.close();
         }
-        log.close();
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /**
+     * DJL chooses its engines once per JVM, through the thread's class loader: this makes it choose them through the
+     * host's without loading libtorch (DJL's {@code Engine} class finds its providers when it is initialised).
+     */
+    static void discoverEngine() {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(Host.class.getClassLoader());
+        try {
+            Engine.getAllEngines();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+        StartupTrace.mark("engine discovered");
+    }
+
+    /**
+     * Whether libtorch is loaded in this process (its {@code libc10} is mapped): what a command without tensors
+     * must not have done. False where {@code /proc/self/maps} cannot be read.
+     */
+    public static boolean libtorchLoaded() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.endsWith("/libc10.so"));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** DJL must find its engine through the host's class loader, offline, before bundles exist. */
@@ -140,6 +259,7 @@ public final class Host implements AutoCloseable {
         } finally {
             t.setContextClassLoader(previous);
         }
+        StartupTrace.mark("engine loaded");
         NativeLogging.apply();
     }
 
@@ -259,6 +379,7 @@ public final class Host implements AutoCloseable {
 
     @Override
     public void close() {
+        StartupTrace.mark("host closing");
         try {
             framework.stop();
             framework.waitForStop(10_000);
@@ -267,6 +388,7 @@ public final class Host implements AutoCloseable {
         }
         storage.close();
         log.close();
+        StartupTrace.mark("host closed");
     }
 
     /** Where the framework, SCR and FileInstall log. */

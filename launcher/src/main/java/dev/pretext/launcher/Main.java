@@ -38,9 +38,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         quietLogging();
         followParent();
-        System.exit(run(args));
+        int code = run(args);
+        StartupTrace.mark("exit" + (StartupTrace.ON ? ", libtorch loaded: " + Host.libtorchLoaded() : ""));
+        System.exit(code);
     }
 
     /**
@@ -166,9 +169,23 @@ public final class Main implements Runnable {
         return Files.isDirectory(home) ? home : null;
     }
 
-    /** A host for one command: its plugins are those of the folder when it starts (see {@link Host#stopWatching}). */
+    /**
+     * A host for one command that makes tensors: libtorch is loaded when it returns. Its plugins are those of the
+     * folder when it starts (see {@link Host#stopWatching}).
+     */
     Host startHost() {
-        Host host = startLiveHost();
+        return pinned(startLiveHost());
+    }
+
+    /**
+     * A host for one command that makes no tensors (listing plugins, checking a recipe): libtorch, most of such a
+     * command's time, is not loaded (see {@link Host#startWithoutEngine}).
+     */
+    Host startHostWithoutEngine() {
+        return pinned(Host.startWithoutEngine(dist().resolve("system"), pluginsDir(), hostLog()));
+    }
+
+    private static Host pinned(Host host) {
         try {
             host.stopWatching();
         } catch (RuntimeException e) {
@@ -180,7 +197,11 @@ public final class Main implements Runnable {
 
     /** A host that keeps watching the plugins folder, for the long-lived server. */
     Host startLiveHost() {
-        return Host.start(dist().resolve("system"), pluginsDir(), cacheDir().resolve("logs").resolve("host.log"));
+        return Host.start(dist().resolve("system"), pluginsDir(), hostLog());
+    }
+
+    private Path hostLog() {
+        return cacheDir().resolve("logs").resolve("host.log");
     }
 
     PrintWriter out() {
