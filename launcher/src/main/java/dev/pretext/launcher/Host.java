@@ -108,7 +108,8 @@ public final class Host implements AutoCloseable {
             Map<String, Object> config = new HashMap<>();
             config.put(Constants.FRAMEWORK_STORAGE, storage.frameworkDir().toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath()));
+            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath(),
+                    systemPackagesCache(log.file())));
             config.put("felix.fileinstall.dir", pluginsDir.toAbsolutePath().toString());
             config.put("felix.fileinstall.poll", "300");
             config.put("felix.fileinstall.noInitialDelay", "true");
@@ -153,6 +154,13 @@ public final class Host implements AutoCloseable {
             cleanUp(felix, engine, storage, log);
             throw e;
         }
+    }
+
+    /** Beside the log's folder: {@code <cache>/host/system-packages.txt} for the default log. */
+    private static Path systemPackagesCache(Path logFile) {
+        Path logs = logFile.toAbsolutePath().getParent();
+        Path base = logs.getParent() != null ? logs.getParent() : logs;
+        return base.resolve("host").resolve("system-packages.txt");
     }
 
     private static FutureTask<Void> loadEngineInBackground() {
