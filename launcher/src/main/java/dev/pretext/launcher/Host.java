@@ -25,8 +25,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * The embedded OSGi host: Apache Felix with Declarative Services and FileInstall watching the plugins folder.
@@ -62,9 +60,10 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * A host whose PyTorch engine (libtorch) is loaded before this returns, for commands that make tensors. The
-     * engine loads on a thread of its own while the framework starts and the bundles install (the two take about
-     * as long), from the host's class loader and before any bundle could ask for it.
+     * A host whose PyTorch engine (libtorch) is loaded first, on this thread, for commands that make tensors. Not on
+     * another thread beside the framework's start: DJL turns libtorch's gradient mode off on the thread that loads
+     * the engine, and that mode is per thread (a run's parameters made with it on fail "a leaf Variable that requires
+     * grad is being used in an in-place operation").
      *
      * @param systemDir  the framework's own bundles (SCR, FileInstall and their dependencies)
      * @param pluginsDir the watched folder of plugin bundles
@@ -93,8 +92,9 @@ public final class Host implements AutoCloseable {
             throw new UserError("plugins folder " + pluginsDir + " does not exist; build the distribution with "
                     + "./pretext (or mvn package) or pass --plugins DIR");
         }
-        FutureTask<Void> engine = withEngine ? loadEngineInBackground() : null;
-        if (!withEngine) {
+        if (withEngine) {
+            initialiseEngine();
+        } else {
             discoverEngine();
         }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -139,19 +139,15 @@ public final class Host implements AutoCloseable {
             Host host = new Host(felix, storage, pluginsDir, log);
             host.awaitPlugins(15_000);
             StartupTrace.mark("plugins settled");
-            if (engine != null) {
-                awaitEngine(engine);
-                StartupTrace.mark("engine joined");
-            }
             return host;
         } catch (IOException e) {
-            cleanUp(felix, engine, storage, log);
+            cleanUp(felix, storage, log);
             throw new UncheckedIOException(e);
         } catch (BundleException e) {
-            cleanUp(felix, engine, storage, log);
+            cleanUp(felix, storage, log);
             throw new IllegalStateException("the OSGi host failed to start: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            cleanUp(felix, engine, storage, log);
+            cleanUp(felix, storage, log);
             throw e;
         }
     }
@@ -163,58 +159,13 @@ public final class Host implements AutoCloseable {
         return base.resolve("host").resolve("system-packages.txt");
     }
 
-    private static FutureTask<Void> loadEngineInBackground() {
-        FutureTask<Void> task = new FutureTask<>(Host::initialiseEngine, null);
-        Thread t = new Thread(task, "pretext-engine");
-        t.setDaemon(true);
-        t.setContextClassLoader(Host.class.getClassLoader());
-        t.start();
-        return task;
-    }
-
-    private static void awaitEngine(FutureTask<Void> engine) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    engine.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;   // the engine's thread cannot be stopped half-way; wait for it
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException("the PyTorch engine failed to load: " + cause, cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void cleanUp(Felix felix, FutureTask<Void> engine, HostStorage storage, HostLog log) {
+    private static void cleanUp(Felix felix, HostStorage storage, HostLog log) {
         if (felix != null) {
             try {
                 felix.stop();
                 felix.waitForStop(10_000);
             } catch (BundleException | InterruptedException | RuntimeException e) {
                 // Failing anyway; the storage goes below.
-            }
-        }
-        if (engine != null && !engine.isDone()) {
-            try {
-                engine.get();   // do not leave libtorch half-loaded under a JVM that goes on (tests, the server)
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // The start failed for another reason, which is the one to tell.
             }
         }
         if (storage != null) {
