@@ -345,6 +345,7 @@ public final class Host implements AutoCloseable {
         } catch (BundleException | InterruptedException e) {
             // Shutting down anyway.
         }
+        StartupTrace.mark("framework stopped");
         storage.close();
         log.close();
         StartupTrace.mark("host closed");
