@@ -83,7 +83,7 @@ class StartupTest {
         pb.environment().remove("PRETEXT_MKL_VENDOR_FIX");
         pb.environment().remove("PRETEXT_JAVA_OPTS");
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(1, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), out);
         return out;

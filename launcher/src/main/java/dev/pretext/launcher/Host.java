@@ -164,7 +164,9 @@ public final class Host implements AutoCloseable {
             try {
                 felix.stop();
                 felix.waitForStop(10_000);
-            } catch (BundleException | InterruptedException | RuntimeException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (BundleException | RuntimeException e) {
                 // Failing anyway; the storage goes below.
             }
         }
