@@ -60,12 +60,31 @@ public final class Host implements AutoCloseable {
     }
 
     /**
+     * A host whose PyTorch engine (libtorch) is loaded first, on this thread, for commands that make tensors. Not on
+     * another thread beside the framework's start: DJL turns libtorch's gradient mode off on the thread that loads
+     * the engine, and that mode is per thread (a run's parameters made with it on fail "a leaf Variable that requires
+     * grad is being used in an in-place operation").
+     *
      * @param systemDir  the framework's own bundles (SCR, FileInstall and their dependencies)
      * @param pluginsDir the watched folder of plugin bundles
      * @param logFile    where the framework, SCR and FileInstall log (stack traces of failing plugins)
      */
     public static Host start(Path systemDir, Path pluginsDir, Path logFile) {
-        initialiseEngine();
+        return start(systemDir, pluginsDir, logFile, true);
+    }
+
+    /**
+     * A host that does not load libtorch, for commands that make no tensors ({@code pretext plugins},
+     * {@code recipe check}): loading it is most of a short command's time. DJL's engine is still found here,
+     * through the host's class loader, so that something which does make a tensor later gets the PyTorch engine
+     * (loaded then, without {@link NativeLogging}'s level).
+     */
+    public static Host startWithoutEngine(Path systemDir, Path pluginsDir, Path logFile) {
+        return start(systemDir, pluginsDir, logFile, false);
+    }
+
+    private static Host start(Path systemDir, Path pluginsDir, Path logFile, boolean withEngine) {
+        StartupTrace.mark("host start" + (withEngine ? "" : " (no engine)"));
         // FileInstall names bundles by normalised URI; compare like with like.
         pluginsDir = pluginsDir.toAbsolutePath().normalize();
         systemDir = systemDir.toAbsolutePath().normalize();
@@ -73,16 +92,24 @@ public final class Host implements AutoCloseable {
             throw new UserError("plugins folder " + pluginsDir + " does not exist; build the distribution with "
                     + "./pretext (or mvn package) or pass --plugins DIR");
         }
+        if (withEngine) {
+            initialiseEngine();
+        } else {
+            discoverEngine();
+        }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        HostStorage.removeAbandoned(tmp);
-        HostLog log = HostLog.open(logFile);
+        HostLog log = null;
         HostStorage storage = null;
+        Felix felix = null;
         try {
+            HostStorage.removeAbandoned(tmp);
+            log = HostLog.open(logFile);
             storage = HostStorage.create(tmp);
             Map<String, Object> config = new HashMap<>();
             config.put(Constants.FRAMEWORK_STORAGE, storage.frameworkDir().toString());
             config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath()));
+            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.compute(hostClassPath(),
+                    systemPackagesCache(log.file())));
             config.put("felix.fileinstall.dir", pluginsDir.toAbsolutePath().toString());
             config.put("felix.fileinstall.poll", "300");
             config.put("felix.fileinstall.noInitialDelay", "true");
@@ -91,9 +118,11 @@ public final class Host implements AutoCloseable {
             config.put("felix.fileinstall.filter", ".*\\.jar");
             config.put("felix.log.level", "1");
             config.put("felix.log.logger", log.felixLogger());
-            Felix felix = new Felix(config);
+            StartupTrace.mark("system packages computed");
+            felix = new Felix(config);
             felix.init();
             felix.start();
+            StartupTrace.mark("felix started");
             BundleContext ctx = felix.getBundleContext();
             // Before SCR and FileInstall start, so that they log here from their first message on.
             ctx.registerService(new String[]{LoggerFactory.class.getName(), LogService.class.getName()}, log, null);
@@ -106,26 +135,77 @@ public final class Host implements AutoCloseable {
                     b.start();
                 }
             }
+            StartupTrace.mark("system bundles started");
             Host host = new Host(felix, storage, pluginsDir, log);
             host.awaitPlugins(15_000);
+            StartupTrace.mark("plugins settled");
             return host;
         } catch (IOException e) {
-            cleanUp(storage, log);
+            cleanUp(felix, storage, log);
             throw new UncheckedIOException(e);
         } catch (BundleException e) {
-            cleanUp(storage, log);
+            cleanUp(felix, storage, log);
             throw new IllegalStateException("the OSGi host failed to start: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            cleanUp(storage, log);
+        } catch (RuntimeException | Error e) {
+            cleanUp(felix, storage, log);
             throw e;
         }
     }
 
-    private static void cleanUp(HostStorage storage, HostLog log) {
+    /** Beside the log's folder: {@code <cache>/host/system-packages.txt} for the default log. */
+    private static Path systemPackagesCache(Path logFile) {
+        Path logs = logFile.toAbsolutePath().getParent();
+        Path base = logs.getParent() != null ? logs.getParent() : logs;
+        return base.resolve("host").resolve("system-packages.txt");
+    }
+
+    private static void cleanUp(Felix felix, HostStorage storage, HostLog log) {
+        if (felix != null) {
+            try {
+                felix.stop();
+                felix.waitForStop(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (BundleException | RuntimeException e) {
+                // Failing anyway; the storage goes below.
+            }
+        }
         if (storage != null) {
             storage.close();
         }
-        log.close();
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /**
+     * DJL chooses its engines once per JVM, through the thread's class loader: this makes it choose them through the
+     * host's without loading libtorch (DJL's {@code Engine} class finds its providers when it is initialised).
+     */
+    static void discoverEngine() {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(Host.class.getClassLoader());
+        try {
+            Engine.getAllEngines();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+        StartupTrace.mark("engine discovered");
+    }
+
+    /**
+     * Whether libtorch is loaded in this process (its {@code libc10} is mapped): what a command without tensors
+     * must not have done. False where {@code /proc/self/maps} cannot be read.
+     */
+    public static boolean libtorchLoaded() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.endsWith("/libc10.so"));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** DJL must find its engine through the host's class loader, offline, before bundles exist. */
@@ -140,6 +220,7 @@ public final class Host implements AutoCloseable {
         } finally {
             t.setContextClassLoader(previous);
         }
+        StartupTrace.mark("engine loaded");
         NativeLogging.apply();
     }
 
@@ -259,14 +340,17 @@ public final class Host implements AutoCloseable {
 
     @Override
     public void close() {
+        StartupTrace.mark("host closing");
         try {
             framework.stop();
             framework.waitForStop(10_000);
         } catch (BundleException | InterruptedException e) {
             // Shutting down anyway.
         }
+        StartupTrace.mark("framework stopped");
         storage.close();
         log.close();
+        StartupTrace.mark("host closed");
     }
 
     /** Where the framework, SCR and FileInstall log. */

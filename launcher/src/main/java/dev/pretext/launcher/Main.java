@@ -11,20 +11,23 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code pretext}: the command line. Exit codes: 0 success, 2 a usage or recipe mistake (message, no stack
  * trace), 1 a failure, 75 a run stopped at a checkpoint on request ({@code train --checkpoint-on-term}).
  */
 @Command(name = "pretext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Self-supervised speech models trained on a compute budget.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, ProbeCommand.class, TargetsCommand.class,
-                BudgetCommand.class, SweepCommand.class, PlanCommand.class, CorpusCommand.class,
-                PluginsCommand.class, DeviceCommand.class, ExportCommand.class, ImportCommand.class,
-                RecipeCommand.class, ServeCommand.class, SubmitCommand.class, JobsCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Self-supervised speech models trained on a compute budget.")
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
+
+    /** Every subcommand, in the order the usage lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(QuickstartCommand.class, TrainCommand.class,
+            ProbeCommand.class, TargetsCommand.class, BudgetCommand.class, SweepCommand.class, PlanCommand.class,
+            CorpusCommand.class, PluginsCommand.class, DeviceCommand.class, ExportCommand.class, ImportCommand.class,
+            RecipeCommand.class, ServeCommand.class, SubmitCommand.class, JobsCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "Watched folder of plugin bundles (default: the distribution's plugins/).")
@@ -38,9 +41,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         quietLogging();
         followParent();
-        System.exit(run(args));
+        int code = run(args);
+        StartupTrace.mark("exit" + (StartupTrace.ON ? ", libtorch loaded: " + Host.libtorchLoaded() : ""));
+        System.exit(code);
     }
 
     /**
@@ -81,7 +87,7 @@ public final class Main implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -118,6 +124,46 @@ public final class Main implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command line for these arguments. picocli reflects over every subcommand it is given (a quarter of a
+     * short command's start-up with all seventeen), so a command line naming one subcommand gets that one only; any
+     * other (none, an option such as {@code --help}, a misspelt name, {@code help}) gets them all.
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        Class<?> only = subcommandNamed(subcommandArgument(args));
+        for (Class<?> c : only == null || only == CommandLine.HelpCommand.class ? SUBCOMMANDS : List.of(only)) {
+            cli.addSubcommand(c);
+        }
+        return cli;
+    }
+
+    /** The first argument that is not an inherited option or its value, or null. */
+    static String subcommandArgument(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--plugins") || a.equals("--cache")) {
+                i++;
+            } else if (!a.startsWith("--plugins=") && !a.startsWith("--cache=")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static Class<?> subcommandNamed(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (command != null && (command.name().equals(name) || List.of(command.aliases()).contains(name))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -166,9 +212,23 @@ public final class Main implements Runnable {
         return Files.isDirectory(home) ? home : null;
     }
 
-    /** A host for one command: its plugins are those of the folder when it starts (see {@link Host#stopWatching}). */
+    /**
+     * A host for one command that makes tensors: libtorch is loaded when it returns. Its plugins are those of the
+     * folder when it starts (see {@link Host#stopWatching}).
+     */
     Host startHost() {
-        Host host = startLiveHost();
+        return pinned(startLiveHost());
+    }
+
+    /**
+     * A host for one command that makes no tensors (listing plugins, checking a recipe): libtorch, most of such a
+     * command's time, is not loaded (see {@link Host#startWithoutEngine}).
+     */
+    Host startHostWithoutEngine() {
+        return pinned(Host.startWithoutEngine(dist().resolve("system"), pluginsDir(), hostLog()));
+    }
+
+    private static Host pinned(Host host) {
         try {
             host.stopWatching();
         } catch (RuntimeException e) {
@@ -180,7 +240,11 @@ public final class Main implements Runnable {
 
     /** A host that keeps watching the plugins folder, for the long-lived server. */
     Host startLiveHost() {
-        return Host.start(dist().resolve("system"), pluginsDir(), cacheDir().resolve("logs").resolve("host.log"));
+        return Host.start(dist().resolve("system"), pluginsDir(), hostLog());
+    }
+
+    private Path hostLog() {
+        return cacheDir().resolve("logs").resolve("host.log");
     }
 
     PrintWriter out() {

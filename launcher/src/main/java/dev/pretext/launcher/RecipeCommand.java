@@ -39,7 +39,7 @@ final class RecipeCommand implements Runnable {
         public Integer call() throws Exception {
             LoadedRecipe loaded = LoadedRecipe.load(recipe);
             Path scratch = Files.createTempDirectory("pretext-check-");
-            try (Host host = parent.main.startHost()) {
+            try (Host host = parent.main.startHostWithoutEngine()) {
                 ComposedRun run = TrainingRun.check(loaded, host.registry(), scratch, parent.main.cacheDir());
                 // What cannot fit in this machine's memory is refused here, before any training.
                 String memory = dev.pretext.core.plan.MemoryPlan.check(run);

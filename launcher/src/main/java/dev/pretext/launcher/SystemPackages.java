@@ -3,6 +3,10 @@ package dev.pretext.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.List;
@@ -25,6 +29,56 @@ final class SystemPackages {
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?");
 
     private SystemPackages() {
+    }
+
+    /**
+     * {@link #compute(List)}, kept in {@code cacheFile} for the next start: reading every jar of the class path (DJL's
+     * list of packages from their entries) is a tenth of a short command's start-up. The file holds one answer,
+     * with the class path it belongs to (each entry's path, size and modification time): any change recomputes it.
+     * A cache that cannot be read or written is ignored.
+     */
+    static String compute(List<Path> jars, Path cacheFile) {
+        String key = key(jars);
+        try {
+            if (Files.isRegularFile(cacheFile)) {
+                List<String> lines = Files.readAllLines(cacheFile, StandardCharsets.UTF_8);
+                if (lines.size() == 2 && lines.get(0).equals(key)) {
+                    return lines.get(1);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Recomputed below.
+        }
+        String computed = compute(jars);
+        try {
+            Files.createDirectories(cacheFile.getParent());
+            Path tmp = Files.createTempFile(cacheFile.getParent(), cacheFile.getFileName().toString(), ".tmp");
+            try {
+                Files.writeString(tmp, key + "\n" + computed + "\n", StandardCharsets.UTF_8);
+                Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // A read-only cache: computed again next time.
+        }
+        return computed;
+    }
+
+    /** The class path as the cache knows it: every entry's path, size and modification time (a folder's manifest's). */
+    static String key(List<Path> jars) {
+        StringBuilder sb = new StringBuilder("v1");
+        for (Path jar : jars) {
+            Path file = Files.isDirectory(jar) ? jar.resolve("META-INF/MANIFEST.MF") : jar;
+            sb.append('|').append(jar.toAbsolutePath());
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                sb.append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis());
+            } catch (IOException e) {
+                sb.append(":-");
+            }
+        }
+        return sb.toString();
     }
 
     static String compute(List<Path> jars) {
