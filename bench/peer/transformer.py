@@ -222,6 +222,7 @@ def cmd_train(args):
         "part_medians": [statistics.median(p[i] for p in parts) for i in range(3)],
         # minor page faults per timed step: fresh memory the step touched (large tensors are mmapped afresh)
         "page_faults_per_step": faults / args.steps,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux: kilobytes
         "step_seconds": [round(s, 4) for s in times],
         "loss_first_last": [losses[0], losses[-1]],
         "blas_libraries": blas_libraries(),
@@ -234,7 +235,8 @@ def cmd_train(args):
 
 def cmd_peak(args):
     torch.set_num_threads(args.threads)
-    print(json.dumps({"threads": torch.get_num_threads(), "matmul_peak_flops": matmul_peak(args.n),
+    print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "matmul_peak_flops": matmul_peak(args.n),
                       "blas_libraries": blas_libraries()}))
 
 
