@@ -139,7 +139,8 @@ public final class PeerBench {
         Path home = Path.of(System.getProperty("pretext.home"));
         Path script = home.resolve("bench/peer/transformer.py");
         Path hubertScript = home.resolve("bench/peer/hubert.py");
-        String python = System.getProperty("pretext.python", "/usr/bin/python3");
+        String python = System.getProperty("pretext.python",
+                System.getenv().getOrDefault("PRETEXT_PYTHON", "/usr/bin/python3"));
         checkPython(python, !hubert.isEmpty());
         Path work = Files.createTempDirectory("pretext-peer-");
         List<String[]> rows = new ArrayList<>();
@@ -264,7 +265,7 @@ public final class PeerBench {
             throw new IllegalStateException("bench/run peer needs PyTorch" + (torchaudio ? " and torchaudio" : "")
                     + " for " + python + " (" + out.lines().reduce((a, b) -> b).orElse("") + "): apt-get update && "
                     + "apt-get install -y python3-torch python3-torchaudio libopenblas0-openmp (./run-tests installs "
-                    + "them too); another interpreter: -Dpretext.python=PATH; without the HuBERT rows: --hubert none");
+                    + "them too); another interpreter: PRETEXT_PYTHON=PATH; without the HuBERT rows: --hubert none");
         }
     }
 
