@@ -32,7 +32,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from transformer import blas_libraries, matmul_peak
+from transformer import blas_libraries, matmul_peak, peak_rss_bytes
 
 try:
     import torchaudio
@@ -93,10 +93,6 @@ def inputs(args):
         x = torch.randn(args.batch, frames, args.features, generator=g)
     labels = torch.randint(0, args.classes, (args.batch, frames), generator=g)
     return x, labels, frames
-
-
-def peak_rss_bytes():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
 
 
 def cmd_train(args):

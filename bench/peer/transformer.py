@@ -124,6 +124,19 @@ def blas_libraries():
     return sorted(found)
 
 
+def peak_rss_bytes():
+    """This process's own peak resident set (VmHWM). Not ru_maxrss: Linux carries the parent's peak across fork and
+    exec into it, so a process started by a 3 GB JVM reports at least 3 GB."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def build(args):
     torch.manual_seed(args.seed)
     return Encoder(args.layers, args.dim, args.heads, args.ffn, args.features)
@@ -222,7 +235,7 @@ def cmd_train(args):
         "part_medians": [statistics.median(p[i] for p in parts) for i in range(3)],
         # minor page faults per timed step: fresh memory the step touched (large tensors are mmapped afresh)
         "page_faults_per_step": faults / args.steps,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux: kilobytes
+        "peak_rss_bytes": peak_rss_bytes(),
         "step_seconds": [round(s, 4) for s in times],
         "loss_first_last": [losses[0], losses[-1]],
         "blas_libraries": blas_libraries(),
