@@ -105,10 +105,11 @@ def cmd_train(args):
                                   lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
     x, labels, frames = inputs(args)
     times, parts, losses, masked = [], [], [], []
-    faults = 0
+    faults = cpu = 0
     for step in range(args.warmup + args.steps):
         if step == args.warmup:
             faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            cpu = time.process_time()
         t0 = time.perf_counter()
         logit_m, logit_u, _ = model(x, labels)
         # torchaudio puts the positive first in every row of logits (hubert_loss's target is 0)
@@ -125,6 +126,7 @@ def cmd_train(args):
             times.append(t3 - t0)
             parts.append((t1 - t0, t2 - t1, t3 - t2))
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    cpu = time.process_time() - cpu
     out = {
         "torch": torch.__version__,
         "torchaudio": torchaudio.__version__,
@@ -138,6 +140,8 @@ def cmd_train(args):
         "min_seconds": min(times),
         "part_medians": [statistics.median(p[i] for p in parts) for i in range(3)],
         "page_faults_per_step": faults / args.steps,
+        # CPU seconds of this process per timed step, all threads (steadier than wall time on a shared machine)
+        "cpu_seconds_per_step": cpu / args.steps,
         "peak_rss_bytes": peak_rss_bytes(),
         "step_seconds": [round(s, 4) for s in times],
         "loss_first_last": [losses[0], losses[-1]],

@@ -217,7 +217,8 @@ public final class PeerBench {
             Bench.deleteTree(work);
         }
         List<String> head = List.of("shape", "thr", "pretext s/step", "peer s/step", "ratio", "pretext GFLOP/s",
-                "% of best matmul", "peer GFLOP/s", "% of best matmul", "faults/step pretext", "faults/step peer",
+                "% of best matmul", "peer GFLOP/s", "% of best matmul", "CPU-s/step pretext", "CPU-s/step peer",
+                "faults/step pretext", "faults/step peer",
                 "peak RSS GB pretext", "peak RSS GB peer", "load");
         System.out.println();
         Bench.printTable(head, rows);
@@ -226,8 +227,9 @@ public final class PeerBench {
                         + "%s loss to a random target, mean padding %.0f%%) or torchaudio's HuBERT (bench/peer/hubert.py); "
                         + "AdamW lr %s, weight decay %s on matrices; GFLOP/s = pretext's own FLOP count of the step "
                         + "(padding included, 3 x forward) over each side's step time; '%% of best matmul' = that over the "
-                        + "best 2048^3 fp32 product of either library in this run; faults = minor page faults per timed "
-                        + "step; peak RSS = the pretext JVM's high-water mark during that row (reset before it, JVM and "
+                        + "best 2048^3 fp32 product of either library in this run; CPU-s = each process's CPU seconds per timed "
+                        + "step, all threads (steadier than wall time on a shared machine); faults = minor page faults per "
+                        + "timed step; peak RSS = the pretext JVM's high-water mark during that row (reset before it, JVM and "
                         + "engine included) and the peer process's%n",
                 steps, warmup, loss, 100 * padding, LR, WEIGHT_DECAY);
         notes.forEach(n -> System.out.println("- " + n));
@@ -249,6 +251,8 @@ public final class PeerBench {
             String.format(Locale.ROOT, "%.0f%%", 100 * training / mine.median() / best),
             String.format(Locale.ROOT, "%.1f", training / theirs / 1e9),
             String.format(Locale.ROOT, "%.0f%%", 100 * training / theirs / best),
+            String.format(Locale.ROOT, "%.3f", mine.cpuPerStep()),
+            String.format(Locale.ROOT, "%.3f", peer.get("cpu_seconds_per_step").asDouble()),
             String.format(Locale.ROOT, "%.0f", mine.faultsPerStep()),
             String.format(Locale.ROOT, "%.0f", peer.get("page_faults_per_step").asDouble()),
             String.format(Locale.ROOT, "%.2f", rss / 1e9),
