@@ -124,6 +124,19 @@ def blas_libraries():
     return sorted(found)
 
 
+def peak_rss_bytes():
+    """This process's own peak resident set (VmHWM). Not ru_maxrss: Linux carries the parent's peak across fork and
+    exec into it, so a process started by a 3 GB JVM reports at least 3 GB."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def build(args):
     torch.manual_seed(args.seed)
     return Encoder(args.layers, args.dim, args.heads, args.ffn, args.features)
@@ -189,10 +202,11 @@ def cmd_train(args):
     valid = valid_mask(args.batch, args.frames, args.padding)
     target = torch.randn(args.batch, args.frames, args.dim)
     times, losses, parts = [], [], []
-    faults = 0
+    faults = cpu = 0
     for step in range(args.warmup + args.steps):
         if step == args.warmup:
             faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            cpu = time.process_time()
         t0 = time.perf_counter()
         last = model(features, valid)[-1]
         loss = F.mse_loss(last, target) if args.loss == "mse" else F.l1_loss(last, target)
@@ -207,6 +221,7 @@ def cmd_train(args):
             times.append(t3 - t0)
             parts.append((t1 - t0, t2 - t1, t3 - t2))
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    cpu = time.process_time() - cpu
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -222,6 +237,9 @@ def cmd_train(args):
         "part_medians": [statistics.median(p[i] for p in parts) for i in range(3)],
         # minor page faults per timed step: fresh memory the step touched (large tensors are mmapped afresh)
         "page_faults_per_step": faults / args.steps,
+        # CPU seconds of this process per timed step, all threads (steadier than wall time on a shared machine)
+        "cpu_seconds_per_step": cpu / args.steps,
+        "peak_rss_bytes": peak_rss_bytes(),
         "step_seconds": [round(s, 4) for s in times],
         "loss_first_last": [losses[0], losses[-1]],
         "blas_libraries": blas_libraries(),
@@ -234,7 +252,8 @@ def cmd_train(args):
 
 def cmd_peak(args):
     torch.set_num_threads(args.threads)
-    print(json.dumps({"threads": torch.get_num_threads(), "matmul_peak_flops": matmul_peak(args.n),
+    print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "matmul_peak_flops": matmul_peak(args.n),
                       "blas_libraries": blas_libraries()}))
 
 

@@ -257,6 +257,18 @@ final class MklBench {
         System.out.println(MARK + out);
     }
 
+    /**
+     * Starts this process's peak resident set afresh from the current one (Linux 4.0 and later: writing 5 to
+     * /proc/self/clear_refs resets VmHWM), so that {@link #peakRss} measures what follows. Ignored elsewhere.
+     */
+    static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception e) {
+            // not Linux, or not allowed: peakRss then covers the whole process so far
+        }
+    }
+
     /** This process's peak resident set (Linux VmHWM) in bytes, -1 where unavailable. */
     static long peakRss() {
         try {

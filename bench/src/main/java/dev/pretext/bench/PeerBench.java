@@ -38,8 +38,14 @@ import java.util.Locale;
  * encoder through the shipped plugin bundle and the recipe binding (as a training run does) and steps core's
  * AdamW; the peer runs in a subprocess with Debian's torch 1.13 + OpenBLAS.
  *
- * <p>Arguments: {@code [--shapes quickstart,slim] [--threads 1,2] [--steps 10] [--warmup 3] [--padding 0.1]
- * [--loss mse|l1]}. A shape is a name below or {@code name=layers,dim,heads,ffn,batch,frames}.
+ * <p>Then the HuBERT rows ({@link HubertPeer}): pretext's hubert objective with the waveform-cnn or the fbank frontend
+ * against torchaudio's HuBERT pre-training model at a matched config (bench/peer/hubert.py). Every row's FLOP/s is
+ * set against the best 2048^3 fp32 matrix product of either library measured in the same run, and carries each
+ * side's minor page faults per step and peak RSS.
+ *
+ * <p>Arguments: {@code [--shapes quickstart,slim|none] [--hubert cnn,fbank|none] [--threads 1,2] [--steps 10]
+ * [--warmup 3] [--padding 0.1] [--loss mse|l1]}. A shape is a name below or
+ * {@code name=layers,dim,heads,ffn,batch,frames}.
  */
 public final class PeerBench {
     /** The encoder shapes compared by default: the quickstart's (8 s utterances) and the slim preset. */
@@ -110,6 +116,7 @@ public final class PeerBench {
 
     public static void main(String[] args) throws Exception {
         List<String> shapes = DEFAULT_SHAPES;
+        List<String> hubert = List.of("cnn", "fbank");
         int[] threads = {1, 2};
         int steps = 10;
         int warmup = 3;
@@ -118,7 +125,8 @@ public final class PeerBench {
         for (int i = 0; i < args.length; i += 2) {     // --name value pairs
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
-                case "--shapes" -> shapes = List.of(value.split(";|,(?![0-9])"));
+                case "--shapes" -> shapes = value.equals("none") ? List.of() : List.of(value.split(";|,(?![0-9])"));
+                case "--hubert" -> hubert = value.equals("none") ? List.of() : List.of(value.split(","));
                 case "--threads" -> threads = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--steps" -> steps = Integer.parseInt(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
@@ -127,10 +135,14 @@ public final class PeerBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see PeerBench's javadoc");
             }
         }
+        hubert.forEach(HubertPeer.Config::of);   // unknown frontends fail before anything runs
         Path dist = Path.of(System.getProperty("pretext.dist"));
         Path home = Path.of(System.getProperty("pretext.home"));
         Path script = home.resolve("bench/peer/transformer.py");
-        String python = System.getProperty("pretext.python", "/usr/bin/python3");
+        Path hubertScript = home.resolve("bench/peer/hubert.py");
+        String python = System.getProperty("pretext.python",
+                System.getenv().getOrDefault("PRETEXT_PYTHON", "/usr/bin/python3"));
+        checkPython(python, !hubert.isEmpty());
         Path work = Files.createTempDirectory("pretext-peer-");
         List<String[]> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -146,71 +158,120 @@ public final class PeerBench {
             for (int k : threads) {
                 // at::set_num_threads may be called again at run time; the inter-op pool is left at DJL's setting.
                 JniUtils.setNumThreads(k);
-                double peak = Bench.matmulPeak(2048);
-                double torchPeak = Double.NaN;
+                // The reference for every row: the best fp32 2048^3 product either library reaches here, now.
+                double ours = Bench.matmulPeak(2048);
+                JsonNode torchPeak = runPython(List.of(python, script.toString(), "peak", "--threads", "" + k));
+                double theirs = torchPeak.get("matmul_peak_flops").asDouble();
+                double best = Math.max(ours, theirs);
+                notes.add(String.format(Locale.ROOT, "%d thread(s): matmul 2048^3 fp32 best of 6, libtorch 2.7.1 "
+                                + "through DJL %.1f GFLOP/s, PyTorch %.1f GFLOP/s (%s); '%% of best' divides by %.1f",
+                        k, ours / 1e9, theirs / 1e9, torchPeak.get("blas_libraries"), best / 1e9));
                 for (String spec : shapes) {
                     Config c = Config.parse(spec);
                     double load0 = load();
-                    Timing ours = trainPretext(host, work, c, steps, warmup, padding, loss);
+                    MklBench.resetPeakRss();
+                    Timing mine = trainPretext(host, work, c, steps, warmup, padding, loss);
+                    long rss = MklBench.peakRss();
                     List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "train"));
                     cmd.addAll(c.pythonArgs());
                     cmd.addAll(List.of("--steps", "" + steps, "--warmup", "" + warmup, "--threads", "" + k,
                             "--padding", "" + padding, "--loss", loss, "--lr", "" + LR,
                             "--weight-decay", "" + WEIGHT_DECAY));
-                    if (Double.isNaN(torchPeak)) {
-                        cmd.add("--peak");
-                    }
                     JsonNode peer = runPython(cmd);
-                    if (peer.has("matmul_peak_flops")) {
-                        torchPeak = peer.get("matmul_peak_flops").asDouble();
-                        notes.add(String.format(Locale.ROOT, "%d thread(s): matmul 2048^3 peak pretext/libtorch 2.7.1 "
-                                        + "%.1f GFLOP/s, PyTorch %s %.1f GFLOP/s (%s)", k, peak / 1e9,
-                                peer.get("torch").asText(), torchPeak / 1e9, peer.get("blas_libraries")));
-                    }
-                    double theirs = peer.get("median_seconds").asDouble();
-                    double training = TrainingFlops.of(ours.forwardFlops());
-                    rows.add(new String[]{c.label(), "" + k,
-                            String.format(Locale.ROOT, "%.3f", ours.median()),
-                            String.format(Locale.ROOT, "%.3f", theirs),
-                            String.format(Locale.ROOT, "%.3f", ours.median() / theirs),
-                            String.format(Locale.ROOT, "%.1f", training / ours.median() / 1e9),
-                            String.format(Locale.ROOT, "%.0f%%", 100 * training / ours.median() / peak),
-                            String.format(Locale.ROOT, "%.1f", training / theirs / 1e9),
-                            String.format(Locale.ROOT, "%.0f%%", 100 * training / theirs / torchPeak),
-                            String.format(Locale.ROOT, "%.2f-%.2f", load0, load())});
+                    rows.add(row(c.label(), k, mine, rss, peer, best, load0));
                     JsonNode tp = peer.get("part_medians");
                     notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt medians pretext %.3f/%.3f/%.3f s, "
                                     + "PyTorch %.3f/%.3f/%.3f s; means pretext %.3f s, PyTorch %.3f s; loss pretext "
-                                    + "%.4f -> %.4f, PyTorch %.4f -> %.4f; training FLOPs/step %.1f G (3 x forward); "
-                                    + "minor page faults/step pretext %.0f, PyTorch %.0f",
-                            c.name(), k, ours.parts()[0], ours.parts()[1], ours.parts()[2], tp.get(0).asDouble(),
-                            tp.get(1).asDouble(), tp.get(2).asDouble(), ours.mean(), peer.get("mean_seconds").asDouble(),
-                            ours.firstLoss(), ours.lastLoss(), peer.get("loss_first_last").get(0).asDouble(),
-                            peer.get("loss_first_last").get(1).asDouble(), training / 1e9, ours.faultsPerStep(),
-                            peer.get("page_faults_per_step").asDouble()));
+                                    + "%.4f -> %.4f, PyTorch %.4f -> %.4f; training FLOPs/step %.1f G (3 x forward)",
+                            c.name(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], tp.get(0).asDouble(),
+                            tp.get(1).asDouble(), tp.get(2).asDouble(), mine.mean(), peer.get("mean_seconds").asDouble(),
+                            mine.firstLoss(), mine.lastLoss(), peer.get("loss_first_last").get(0).asDouble(),
+                            peer.get("loss_first_last").get(1).asDouble(), TrainingFlops.of(mine.forwardFlops()) / 1e9));
+                    System.err.println("done: " + c.label() + ", " + k + " thread(s)");
+                }
+                for (String frontend : hubert) {
+                    HubertPeer.Config c = HubertPeer.Config.of(frontend);
+                    double load0 = load();
+                    MklBench.resetPeakRss();
+                    Timing mine = HubertPeer.train(host, work, c, steps, warmup, LR, WEIGHT_DECAY);
+                    long rss = MklBench.peakRss();
+                    List<String> cmd = new ArrayList<>(List.of(python, hubertScript.toString(), "train"));
+                    cmd.addAll(c.pythonArgs());
+                    cmd.addAll(List.of("--steps", "" + steps, "--warmup", "" + warmup, "--threads", "" + k,
+                            "--lr", "" + LR, "--weight-decay", "" + WEIGHT_DECAY));
+                    JsonNode peer = runPython(cmd);
+                    rows.add(row(c.label(), k, mine, rss, peer, best, load0));
+                    JsonNode tp = peer.get("part_medians");
+                    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt medians pretext %.3f/%.3f/%.3f s, "
+                                    + "torchaudio %.3f/%.3f/%.3f s; loss pretext %.4f -> %.4f, torchaudio %.4f -> %.4f; "
+                                    + "torchaudio masked %.0f%% of %d frames; training FLOPs/step %.1f G (pretext's "
+                                    + "count, 3 x forward, used for both sides)",
+                            c.label(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], tp.get(0).asDouble(),
+                            tp.get(1).asDouble(), tp.get(2).asDouble(), mine.firstLoss(), mine.lastLoss(),
+                            peer.get("loss_first_last").get(0).asDouble(), peer.get("loss_first_last").get(1).asDouble(),
+                            100 * peer.get("masked_share").asDouble(), peer.get("frames").asInt(),
+                            TrainingFlops.of(mine.forwardFlops()) / 1e9));
                     System.err.println("done: " + c.label() + ", " + k + " thread(s)");
                 }
             }
         } finally {
             Bench.deleteTree(work);
         }
-        String[] head = {"config", "thr", "pretext s/step", "PyTorch s/step", "ratio", "pretext GFLOP/s",
-            "of peak", "PyTorch GFLOP/s", "of peak", "load"};
+        List<String> head = List.of("shape", "thr", "pretext s/step", "peer s/step", "ratio", "pretext GFLOP/s",
+                "% of best matmul", "peer GFLOP/s", "% of best matmul", "CPU-s/step pretext", "CPU-s/step peer",
+                "faults/step pretext", "faults/step peer",
+                "peak RSS GB pretext", "peak RSS GB peer", "load");
         System.out.println();
-        System.out.println("| " + String.join(" | ", head) + " |");
-        System.out.println("|" + "---|".repeat(head.length));
-        for (String[] r : rows) {
-            System.out.println("| " + String.join(" | ", r) + " |");
-        }
+        Bench.printTable(head, rows);
         System.out.println();
-        System.out.printf(Locale.ROOT, "%d steps after %d warm-up, medians; %s loss to a random target; AdamW lr %s, "
-                        + "weight decay %s on matrices; mean padding %.0f%%; FLOPs from TransformerEncoder.flops "
-                        + "(padding included) x 3; 'of peak' = share of each side's own matmul peak%n",
-                steps, warmup, loss, LR, WEIGHT_DECAY, 100 * padding);
+        System.out.printf(Locale.ROOT, "%d steps after %d warm-up, medians; peer = plain PyTorch (bench/peer/transformer.py: "
+                        + "%s loss to a random target, mean padding %.0f%%) or torchaudio's HuBERT (bench/peer/hubert.py); "
+                        + "AdamW lr %s, weight decay %s on matrices; GFLOP/s = pretext's own FLOP count of the step "
+                        + "(padding included, 3 x forward) over each side's step time; '%% of best matmul' = that over the "
+                        + "best 2048^3 fp32 product of either library in this run; CPU-s = each process's CPU seconds per timed "
+                        + "step, all threads (steadier than wall time on a shared machine); faults = minor page faults per "
+                        + "timed step; peak RSS = the pretext JVM's high-water mark during that row (reset before it, JVM and "
+                        + "engine included) and the peer process's%n",
+                steps, warmup, loss, 100 * padding, LR, WEIGHT_DECAY);
         notes.forEach(n -> System.out.println("- " + n));
-        System.out.printf(Locale.ROOT, "%d cores, Java %s, %s %s, OMP_WAIT_POLICY=%s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), System.getenv("OMP_WAIT_POLICY"));
+        System.out.printf(Locale.ROOT, "%d cores, %s, Java %s, %s %s, OMP_WAIT_POLICY=%s, GLIBC_TUNABLES=%s%n",
+                Runtime.getRuntime().availableProcessors(), MklBench.cpu(), System.getProperty("java.version"),
+                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), System.getenv("OMP_WAIT_POLICY"),
+                System.getenv("GLIBC_TUNABLES"));
+    }
+
+    private static String[] row(String label, int threads, Timing mine, long rss, JsonNode peer, double best,
+                                double load0) {
+        double theirs = peer.get("median_seconds").asDouble();
+        double training = TrainingFlops.of(mine.forwardFlops());
+        return new String[]{label, "" + threads,
+            String.format(Locale.ROOT, "%.3f", mine.median()),
+            String.format(Locale.ROOT, "%.3f", theirs),
+            String.format(Locale.ROOT, "%.3f", mine.median() / theirs),
+            String.format(Locale.ROOT, "%.1f", training / mine.median() / 1e9),
+            String.format(Locale.ROOT, "%.0f%%", 100 * training / mine.median() / best),
+            String.format(Locale.ROOT, "%.1f", training / theirs / 1e9),
+            String.format(Locale.ROOT, "%.0f%%", 100 * training / theirs / best),
+            String.format(Locale.ROOT, "%.3f", mine.cpuPerStep()),
+            String.format(Locale.ROOT, "%.3f", peer.get("cpu_seconds_per_step").asDouble()),
+            String.format(Locale.ROOT, "%.0f", mine.faultsPerStep()),
+            String.format(Locale.ROOT, "%.0f", peer.get("page_faults_per_step").asDouble()),
+            String.format(Locale.ROOT, "%.2f", rss / 1e9),
+            String.format(Locale.ROOT, "%.2f", peer.get("peak_rss_bytes").asDouble() / 1e9),
+            String.format(Locale.ROOT, "%.2f-%.2f", load0, load())};
+    }
+
+    /** Fails early, saying how to get them, when Debian's PyTorch (and torchaudio for the HuBERT rows) are missing. */
+    private static void checkPython(String python, boolean torchaudio) throws IOException, InterruptedException {
+        String probe = torchaudio ? "import torch, torchaudio" : "import torch";
+        Process p = new ProcessBuilder(python, "-c", probe).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("bench/run peer needs PyTorch" + (torchaudio ? " and torchaudio" : "")
+                    + " for " + python + " (" + out.lines().reduce((a, b) -> b).orElse("") + "): apt-get update && "
+                    + "apt-get install -y python3-torch python3-torchaudio libopenblas0-openmp (./run-tests installs "
+                    + "them too); another interpreter: PRETEXT_PYTHON=PATH; without the HuBERT rows: --hubert none");
+        }
     }
 
     private static double load() {

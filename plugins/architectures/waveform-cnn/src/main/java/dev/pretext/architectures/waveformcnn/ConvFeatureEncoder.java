@@ -2,7 +2,9 @@ package dev.pretext.architectures.waveformcnn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -123,28 +125,47 @@ final class ConvFeatureEncoder extends AbstractBlock {
         return new NDList(out.mul(valid.reshape(batch, count, 1)));
     }
 
-    /** Normalises each channel over the real time positions of its row (one group per channel). */
+    /**
+     * Normalises each channel over the real time positions of its row (one group per channel), x channels first
+     * [B, C, P]: libtorch's layer norm over the last axis, on each row's real positions (the whole batch in one call
+     * when no row is padded); padded positions are 0 before the gain and shift, as the masked formula gave.
+     */
     private static NDArray timeNorm(NDArray x, long[] real, NDArray gamma, NDArray beta) {
         int batch = (int) x.getShape().get(0);
-        int positions = (int) x.getShape().get(2);
-        float[] mask = new float[batch * positions];
-        float[] counts = new float[batch];
-        for (int b = 0; b < batch; b++) {
-            int n = (int) Math.min(real[b], positions);
-            for (int t = 0; t < n; t++) {
-                mask[b * positions + t] = 1f;
-            }
-            counts[b] = Math.max(n, 1);
-        }
-        NDManager manager = x.getManager();
-        NDArray m = manager.create(mask, new Shape(batch, 1, positions));
-        NDArray n = manager.create(counts, new Shape(batch, 1, 1));
-        NDArray mean = x.mul(m).sum(new int[]{2}, true).div(n);
-        NDArray centred = x.sub(mean).mul(m);
-        NDArray variance = centred.square().sum(new int[]{2}, true).div(n);
-        NDArray normed = centred.div(variance.add(EPS).sqrt());
         long channels = x.getShape().get(1);
+        long positions = x.getShape().get(2);
+        NDManager manager = x.getManager();
+        boolean full = true;
+        for (long r : real) {
+            full &= r >= positions;
+        }
+        NDArray normed;
+        if (full) {
+            normed = overTime(x, positions);
+        } else {
+            NDList rows = new NDList(batch);
+            for (int b = 0; b < batch; b++) {
+                long n = Math.min(real[b], positions);
+                NDArray row = x.get(new NDIndex("{}:{}", b, b + 1));
+                if (n == positions) {
+                    rows.add(overTime(row, n));
+                } else if (n == 0) {
+                    rows.add(manager.zeros(new Shape(1, channels, positions)));
+                } else {
+                    rows.add(overTime(row.get(new NDIndex(":, :, :{}", n)), n)
+                            .concat(manager.zeros(new Shape(1, channels, positions - n)), 2));
+                }
+            }
+            normed = NDArrays.concat(rows, 0);
+        }
         return normed.mul(gamma.reshape(1, channels, 1)).add(beta.reshape(1, channels, 1));
+    }
+
+    /** Zero mean, unit (biased) variance over the last axis of {@code n} positions, no gain or shift. */
+    private static NDArray overTime(NDArray x, long n) {
+        NDManager manager = x.getManager();
+        return LayerNorm.layerNorm(x, new Shape(n), manager.ones(new Shape(n)), manager.zeros(new Shape(n)), EPS)
+                .head();
     }
 
     /** Normalises each time position over channels. */
