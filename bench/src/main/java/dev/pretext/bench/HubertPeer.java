@@ -1,6 +1,5 @@
 package dev.pretext.bench;
 
-import dev.pretext.core.TrainingFlops;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -16,7 +15,8 @@ import dev.pretext.api.model.ObjectiveResult;
 import dev.pretext.api.model.TrainingBatch;
 import dev.pretext.core.model.UpstreamModel;
 import dev.pretext.core.recipe.LoadedRecipe;
-import dev.pretext.core.run.ComposedRun;
+import dev.pretext.core.TrainingFlops;
+import dev.pretext.core.plugins.ComposedRun;
 import dev.pretext.core.train.AdamW;
 import dev.pretext.core.train.BudgetMeter;
 import dev.pretext.core.train.MeteredCall;
