@@ -26,11 +26,12 @@ class AttentionWeightsTest {
             NDArray bias = manager.zeros(new Shape(3, 1, 1, 37));
             bias.set(new NDIndex("2, :, :, 20:"), -1e4f);
             NDArray upstream = manager.randomNormal(new Shape(3, 4, 37, 37));
+            String[] names = {"weights", "dq", "dk"};
             for (int step = 0; step < 3; step++) {
                 float[][] early = run(q, k, bias, upstream, true);
                 float[][] plain = run(q, k, bias, upstream, false);
                 for (int i = 0; i < early.length; i++) {
-                    assertArrayEquals(plain[i], early[i], "step " + step + ", " + new String[]{"weights", "dq", "dk"}[i]);
+                    assertArrayEquals(plain[i], early[i], "step " + step + ", " + names[i]);
                 }
             }
         }
