@@ -82,8 +82,8 @@ public final class PeerBench {
     }
 
     /**
-     * parts: medians of forward (incl. loss), backward, optimizer update (incl. freeing the step); cpuPerStep: this
-     * process's CPU seconds per timed step, all threads (steadier than wall time on a shared machine).
+     * parts: medians of forward (incl. loss), backward, the optimizer update alone, and freeing the step;
+     * cpuPerStep: this process's CPU seconds per timed step, all threads (steadier than wall time on a shared machine).
      */
     record Timing(double median, double mean, double forwardFlops, double firstLoss, double lastLoss,
                   double[] parts, double faultsPerStep, double cpuPerStep) {
@@ -180,10 +180,12 @@ public final class PeerBench {
                     JsonNode peer = runPython(cmd);
                     rows.add(row(c.label(), k, mine, rss, peer, best, load0));
                     JsonNode tp = peer.get("part_medians");
-                    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt medians pretext %.3f/%.3f/%.3f s, "
+                    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt/free medians pretext "
+                                    + "%.3f/%.3f/%.3f/%.3f s, "
                                     + "PyTorch %.3f/%.3f/%.3f s; means pretext %.3f s, PyTorch %.3f s; loss pretext "
                                     + "%.4f -> %.4f, PyTorch %.4f -> %.4f; training FLOPs/step %.1f G (3 x forward)",
-                            c.name(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], tp.get(0).asDouble(),
+                            c.name(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], mine.parts()[3],
+                            tp.get(0).asDouble(),
                             tp.get(1).asDouble(), tp.get(2).asDouble(), mine.mean(), peer.get("mean_seconds").asDouble(),
                             mine.firstLoss(), mine.lastLoss(), peer.get("loss_first_last").get(0).asDouble(),
                             peer.get("loss_first_last").get(1).asDouble(), TrainingFlops.of(mine.forwardFlops()) / 1e9));
@@ -202,11 +204,13 @@ public final class PeerBench {
                     JsonNode peer = runPython(cmd);
                     rows.add(row(c.label(), k, mine, rss, peer, best, load0));
                     JsonNode tp = peer.get("part_medians");
-                    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt medians pretext %.3f/%.3f/%.3f s, "
+                    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): fwd/bwd/opt/free medians pretext "
+                                    + "%.3f/%.3f/%.3f/%.3f s, "
                                     + "torchaudio %.3f/%.3f/%.3f s; loss pretext %.4f -> %.4f, torchaudio %.4f -> %.4f; "
                                     + "torchaudio masked %.0f%% of %d frames; training FLOPs/step %.1f G (pretext's "
                                     + "count, 3 x forward, used for both sides)",
-                            c.label(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], tp.get(0).asDouble(),
+                            c.label(), k, mine.parts()[0], mine.parts()[1], mine.parts()[2], mine.parts()[3],
+                            tp.get(0).asDouble(),
                             tp.get(1).asDouble(), tp.get(2).asDouble(), mine.firstLoss(), mine.lastLoss(),
                             peer.get("loss_first_last").get(0).asDouble(), peer.get("loss_first_last").get(1).asDouble(),
                             100 * peer.get("masked_share").asDouble(), peer.get("frames").asInt(),
@@ -323,7 +327,7 @@ public final class PeerBench {
             NDArray valid = manager.create(mask, new Shape(c.batch(), c.frames()));
             NDArray target = manager.randomNormal(new Shape(c.batch(), c.frames(), c.dim()));
             double[] seconds = new double[steps];
-            double[][] parts = new double[3][steps];
+            double[][] parts = new double[4][steps];
             double firstLoss = Double.NaN;
             double lastLoss = Double.NaN;
             long faults = 0;
@@ -340,6 +344,7 @@ public final class PeerBench {
                 long t0;
                 long t1;
                 long t2;
+                long tu;
                 try {
                     NDArray stepFeatures = sm.create(features.toFloatArray(), features.getShape());
                     NDArray stepValid = sm.create(valid.toFloatArray(), valid.getShape());
@@ -354,7 +359,9 @@ public final class PeerBench {
                         value = l.getFloat();
                         t2 = System.nanoTime();
                     }
-                    optimizer.update(LR, 1.0, sm);
+                    long tu0 = System.nanoTime();
+                    optimizer.update(LR, 1.0);
+                    tu = System.nanoTime() - tu0;
                     firstLoss = step == 0 ? value : firstLoss;
                     lastLoss = value;
                 } finally {
@@ -365,14 +372,16 @@ public final class PeerBench {
                     seconds[step - warmup] = (t3 - t0) / 1e9;
                     parts[0][step - warmup] = (t1 - t0) / 1e9;
                     parts[1][step - warmup] = (t2 - t1) / 1e9;
-                    parts[2][step - warmup] = (t3 - t2) / 1e9;
+                    parts[2][step - warmup] = tu / 1e9;
+                    parts[3][step - warmup] = (t3 - t2 - tu) / 1e9;
                 }
             }
             double faultsPerStep = (double) (minorFaults() - faults) / steps;
             double cpuPerStep = (processCpuNanos() - cpu) / 1e9 / steps;
             double mean = Arrays.stream(seconds).average().orElse(Double.NaN);
             return new Timing(median(seconds), mean, encoder.flops(c.batch(), c.frames()).total(), firstLoss,
-                    lastLoss, new double[]{median(parts[0]), median(parts[1]), median(parts[2])}, faultsPerStep, cpuPerStep);
+                    lastLoss, new double[]{median(parts[0]), median(parts[1]), median(parts[2]), median(parts[3])},
+                    faultsPerStep, cpuPerStep);
         }
     }
 

@@ -123,7 +123,7 @@ public final class Probe {
                     gc.backward(loss);
                     losses[step] = loss.getFloat();
                 }
-                optimizer.update(1e-3, 1.0, sm);
+                optimizer.update(1e-3, 1.0);
             }
         }
         out.put("losses", losses);

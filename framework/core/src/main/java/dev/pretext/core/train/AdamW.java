@@ -21,9 +21,19 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private long step;
+    /** Whether the update and the norm run as {@link CpuAdamKernel}'s single passes; turned off for good, once not. */
+    private boolean cpuKernel;
+    /** The weight arrays whose storage (and their gradients') {@link CpuAdamKernel} has been checked to reach. */
+    private final NDArray[] checkedWeights;
 
     public AdamW(List<Parameter> parameters, NDManager manager, double beta1, double beta2, double eps,
                  double weightDecay) {
+        this(parameters, manager, beta1, beta2, eps, weightDecay, true);
+    }
+
+    /** {@code cpuKernel}: whether {@link CpuAdamKernel} may run where it applies (tests compare both paths). */
+    AdamW(List<Parameter> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
+          boolean cpuKernel) {
         this.parameters = List.copyOf(parameters);
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -33,46 +43,96 @@ public final class AdamW {
             m.add(manager.zeros(p.getArray().getShape()));
             v.add(manager.zeros(p.getArray().getShape()));
         }
+        this.checkedWeights = new NDArray[this.parameters.size()];
+        boolean kernel = cpuKernel;
+        for (int i = 0; i < this.parameters.size() && kernel; i++) {
+            kernel = CpuAdamKernel.aliases(m.get(i)) && CpuAdamKernel.aliases(v.get(i));
+        }
+        this.cpuKernel = kernel;
     }
 
     /**
      * One update from the parameters' accumulated gradients, scaled by {@code gradScale} (clipping and
      * averaging over accumulated micro-batches); the gradients are zeroed afterwards.
      */
-    public void update(double lr, double gradScale, NDManager scratch) {
+    public void update(double lr, double gradScale) {
         step++;
         double bc1 = 1 - Math.pow(beta1, (double) step);
         double bc2 = 1 - Math.pow(beta2, (double) step);
         // Bias corrections folded into the step size and eps (m/bc1 / (sqrt(v/bc2) + eps) is exactly
-        // (lr sqrt(bc2)/bc1) m / (sqrt(v) + eps sqrt(bc2))): fewer temporaries per parameter. No autograd runs
-        // here, so Number operands are safe.
+        // (lr sqrt(bc2)/bc1) m / (sqrt(v) + eps sqrt(bc2))), which is the form the engine's fused update takes.
         float stepSize = (float) (lr * Math.sqrt(bc2) / bc1);
         float epsHat = (float) (eps * Math.sqrt(bc2));
-        try (NDManager tmp = scratch.newSubManager()) {
-            for (int i = 0; i < parameters.size(); i++) {
-                NDArray w = parameters.get(i).getArray();
-                NDArray grad = w.getGradient();
-                grad.attach(tmp);
-                NDArray g = grad.muli(gradScale);
-                m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-                v.get(i).muli(beta2).addi(g.muli(g).muli(1 - beta2));
-                if (weightDecay > 0 && w.getShape().dimension() > 1) {
-                    w.muli(1 - lr * weightDecay);
+        if (kernelApplies()) {
+            List<NDArray> gradients = new ArrayList<>(parameters.size());
+            try {
+                List<CpuAdamKernel.Slot> slots = new ArrayList<>(parameters.size());
+                for (int i = 0; i < parameters.size(); i++) {
+                    NDArray w = parameters.get(i).getArray();
+                    NDArray grad = w.getGradient();
+                    gradients.add(grad);
+                    slots.add(new CpuAdamKernel.Slot(CpuAdamKernel.floats(w), CpuAdamKernel.floats(grad),
+                            CpuAdamKernel.floats(m.get(i)), CpuAdamKernel.floats(v.get(i)), decays(w)));
                 }
-                // Results land in their first operand's manager: the moments live as long as the run, so their
-                // temporaries are moved to the scratch manager, or every step would leak two parameter-sized arrays.
-                NDArray denominator = v.get(i).sqrt();
-                denominator.attach(tmp);
-                NDArray update = m.get(i).div(denominator.addi(epsHat));
-                update.attach(tmp);
-                w.subi(update.muli(stepSize));
-                grad.muli(0);
+                CpuAdamKernel.update(slots, (float) lr, (float) weightDecay, (float) gradScale, (float) beta1,
+                        (float) beta2, stepSize, epsHat);
+            } finally {
+                gradients.forEach(NDArray::close);
+            }
+            return;
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            // The engine's fused update, one native call per parameter (GPU arrays, or where the kernel cannot
+            // reach the storage): decoupled decay w -= lr wd w, the moments with fused multiply-adds,
+            // w -= stepSize m / (sqrt(v) + epsHat), the gradient zeroed.
+            try (NDArray grad = w.getGradient()) {
+                w.getNDArrayInternal().adamUpdate(new NDList(w, grad, m.get(i), v.get(i)), new NDList(w),
+                        (float) lr, stepSize, decays(w) ? (float) weightDecay : 0f, (float) gradScale, -1f,
+                        (float) beta1, (float) beta2, epsHat, false, true);
             }
         }
     }
 
+    private boolean decays(NDArray w) {
+        return weightDecay > 0 && w.getShape().dimension() > 1;
+    }
+
+    /** Whether updates run on {@link CpuAdamKernel} (for tests). */
+    boolean onCpuKernel() {
+        return kernelApplies();
+    }
+
+    /** Checks each weight array once (again if a parameter's array is replaced) that the kernel reaches it. */
+    private boolean kernelApplies() {
+        for (int i = 0; i < parameters.size() && cpuKernel; i++) {
+            NDArray w = parameters.get(i).getArray();
+            if (w != checkedWeights[i]) {
+                try (NDArray grad = w.getGradient()) {
+                    cpuKernel = CpuAdamKernel.aliases(w) && CpuAdamKernel.aliases(grad);
+                }
+                checkedWeights[i] = w;
+            }
+        }
+        return cpuKernel;
+    }
+
     /** Global L2 norm of the current gradients (one synchronisation per step). */
     public double gradientNorm(NDManager scratch) {
+        if (kernelApplies()) {
+            List<NDArray> gradients = new ArrayList<>(parameters.size());
+            try {
+                List<java.nio.FloatBuffer> buffers = new ArrayList<>(parameters.size());
+                for (Parameter p : parameters) {
+                    NDArray grad = p.getArray().getGradient();
+                    gradients.add(grad);
+                    buffers.add(CpuAdamKernel.floats(grad));
+                }
+                return Math.sqrt(CpuAdamKernel.sumOfSquares(buffers));
+            } finally {
+                gradients.forEach(NDArray::close);
+            }
+        }
         try (NDManager tmp = scratch.newSubManager()) {
             NDArray sum = null;
             for (Parameter p : parameters) {

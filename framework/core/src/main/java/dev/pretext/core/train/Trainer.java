@@ -202,7 +202,7 @@ public final class Trainer {
                                 + names(optimizer.nonFiniteGradients(manager)) + "; lower optim.lr (now " + optim.lr()
                                 + "), check the features' scale (e.g. the frontend's normalisation), then start again");
                     }
-                    optimizer.update(lr, clipScale(gradNorm, optim.clip()), manager);
+                    optimizer.update(lr, clipScale(gradNorm, optim.clip()));
                     counters.stepTaken();
                     if (teacher != null) {
                         teacher.update(counters.step(), planned, manager);

@@ -40,7 +40,7 @@ class CheckpointsTest {
             for (Parameter p : a) {
                 p.getArray().getGradient().addi(1f);
             }
-            optA.update(0.01, 1, manager);
+            optA.update(0.01, 1);
             Checkpoints ckpt = new Checkpoints(dir, 2);
             TrainingState state = new TrainingState(1, 0, 5, 100, 1.5e9, Map.of("encoder.ffn", 1.5e9), 12, 14, 3, 1.04);
             for (int step = 1; step <= 3; step++) {
