@@ -85,7 +85,7 @@ public final class Manifest {
 
     /** Settings that change how libtorch computes (kernels, threads, the allocator), as this process got them. */
     static final List<String> NATIVE_SETTINGS = List.of("LD_PRELOAD", "GLIBC_TUNABLES", "OMP_WAIT_POLICY",
-            "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PRETEXT_MKL_VENDOR_FIX");
+            "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PRETEXT_MKL_VENDOR_FIX", "THP_MEM_ALLOC_ENABLE");
 
     static Map<String, String> nativeSettings(Map<String, String> env) {
         Map<String, String> set = new LinkedHashMap<>();

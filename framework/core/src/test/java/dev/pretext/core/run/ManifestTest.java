@@ -122,8 +122,10 @@ class ManifestTest {
     @Test
     void nativeSettingsAreTheOnesSetAndOnlyThose() {
         Map<String, String> set = Manifest.nativeSettings(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1",
-                "OMP_WAIT_POLICY", "PASSIVE", "HOME", "/root", "PRETEXT_TOKEN", "ptx_secret"));
-        assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "OMP_WAIT_POLICY", "PASSIVE"), set);
+                "OMP_WAIT_POLICY", "PASSIVE", "HOME", "/root", "PRETEXT_TOKEN", "ptx_secret",
+                "THP_MEM_ALLOC_ENABLE", "1"));
+        assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "OMP_WAIT_POLICY", "PASSIVE",
+                "THP_MEM_ALLOC_ENABLE", "1"), set);
         // Set but empty is a choice too (GLIBC_TUNABLES= turns ./pretext's default off).
         assertEquals(Map.of("GLIBC_TUNABLES", ""), Manifest.nativeSettings(Map.of("GLIBC_TUNABLES", "")));
     }
