@@ -21,9 +21,9 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private long step;
-    /** Whether the update and the norm run as {@link CpuAdamKernel}'s single passes; turned off for good, once not. */
+    /** Whether the update and the norm run as {@link CpuKernels}'s single passes; turned off for good, once not. */
     private boolean cpuKernel;
-    /** The weight arrays whose storage (and their gradients') {@link CpuAdamKernel} has been checked to reach. */
+    /** The weight arrays whose storage (and their gradients') {@link CpuKernels} has been checked to reach. */
     private final NDArray[] checkedWeights;
 
     public AdamW(List<Parameter> parameters, NDManager manager, double beta1, double beta2, double eps,
@@ -31,7 +31,7 @@ public final class AdamW {
         this(parameters, manager, beta1, beta2, eps, weightDecay, true);
     }
 
-    /** {@code cpuKernel}: whether {@link CpuAdamKernel} may run where it applies (tests compare both paths). */
+    /** {@code cpuKernel}: whether {@link CpuKernels} may run where it applies (tests compare both paths). */
     AdamW(List<Parameter> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
           boolean cpuKernel) {
         this.parameters = List.copyOf(parameters);
@@ -46,7 +46,7 @@ public final class AdamW {
         this.checkedWeights = new NDArray[this.parameters.size()];
         boolean kernel = cpuKernel;
         for (int i = 0; i < this.parameters.size() && kernel; i++) {
-            kernel = CpuAdamKernel.aliases(m.get(i)) && CpuAdamKernel.aliases(v.get(i));
+            kernel = CpuKernels.aliases(m.get(i)) && CpuKernels.aliases(v.get(i));
         }
         this.cpuKernel = kernel;
     }
@@ -66,15 +66,15 @@ public final class AdamW {
         if (kernelApplies()) {
             List<NDArray> gradients = new ArrayList<>(parameters.size());
             try {
-                List<CpuAdamKernel.Slot> slots = new ArrayList<>(parameters.size());
+                List<CpuKernels.Slot> slots = new ArrayList<>(parameters.size());
                 for (int i = 0; i < parameters.size(); i++) {
                     NDArray w = parameters.get(i).getArray();
                     NDArray grad = w.getGradient();
                     gradients.add(grad);
-                    slots.add(new CpuAdamKernel.Slot(CpuAdamKernel.floats(w), CpuAdamKernel.floats(grad),
-                            CpuAdamKernel.floats(m.get(i)), CpuAdamKernel.floats(v.get(i)), decays(w)));
+                    slots.add(new CpuKernels.Slot(CpuKernels.floats(w), CpuKernels.floats(grad),
+                            CpuKernels.floats(m.get(i)), CpuKernels.floats(v.get(i)), decays(w)));
                 }
-                CpuAdamKernel.update(slots, (float) lr, (float) weightDecay, (float) gradScale, (float) beta1,
+                CpuKernels.update(slots, (float) lr, (float) weightDecay, (float) gradScale, (float) beta1,
                         (float) beta2, stepSize, epsHat);
             } finally {
                 gradients.forEach(NDArray::close);
@@ -98,7 +98,7 @@ public final class AdamW {
         return weightDecay > 0 && w.getShape().dimension() > 1;
     }
 
-    /** Whether updates run on {@link CpuAdamKernel} (for tests). */
+    /** Whether updates run on {@link CpuKernels} (for tests). */
     boolean onCpuKernel() {
         return kernelApplies();
     }
@@ -109,7 +109,7 @@ public final class AdamW {
             NDArray w = parameters.get(i).getArray();
             if (w != checkedWeights[i]) {
                 try (NDArray grad = w.getGradient()) {
-                    cpuKernel = CpuAdamKernel.aliases(w) && CpuAdamKernel.aliases(grad);
+                    cpuKernel = CpuKernels.aliases(w) && CpuKernels.aliases(grad);
                 }
                 checkedWeights[i] = w;
             }
@@ -126,9 +126,9 @@ public final class AdamW {
                 for (Parameter p : parameters) {
                     NDArray grad = p.getArray().getGradient();
                     gradients.add(grad);
-                    buffers.add(CpuAdamKernel.floats(grad));
+                    buffers.add(CpuKernels.floats(grad));
                 }
-                return Math.sqrt(CpuAdamKernel.sumOfSquares(buffers));
+                return Math.sqrt(CpuKernels.sumOfSquares(buffers));
             } finally {
                 gradients.forEach(NDArray::close);
             }

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.pretext.api.model.TeacherSchedule;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,17 @@ public final class Teacher {
     private final List<Parameter> student;
     private final List<Parameter> weights = new ArrayList<>();
     private final Map<String, NDArray> byStudentId = new HashMap<>();
+    /** Whether the moving average runs as {@link CpuKernels}' single pass; turned off for good, once not. */
+    private boolean cpuKernel;
+    /** The student arrays whose storage {@link CpuKernels} has been checked to reach. */
+    private final NDArray[] checkedStudents;
 
     public Teacher(TeacherSchedule schedule, List<Parameter> student) {
+        this(schedule, student, true);
+    }
+
+    /** {@code cpuKernel}: whether {@link CpuKernels} may run where it applies (tests compare both paths). */
+    Teacher(TeacherSchedule schedule, List<Parameter> student, boolean cpuKernel) {
         this.schedule = schedule;
         this.student = List.copyOf(student);
         for (Parameter p : student) {
@@ -34,6 +44,29 @@ public final class Teacher {
                     .optArray(copy).optRequiresGrad(false).build());
             byStudentId.put(p.getId(), copy);
         }
+        this.checkedStudents = new NDArray[this.student.size()];
+        boolean kernel = cpuKernel;
+        for (int i = 0; i < weights.size() && kernel; i++) {
+            kernel = CpuKernels.aliases(weights.get(i).getArray());
+        }
+        this.cpuKernel = kernel;
+    }
+
+    /** Whether updates run on {@link CpuKernels} (for tests). */
+    boolean onCpuKernel() {
+        return kernelApplies();
+    }
+
+    /** Checks each student array once (again if a parameter's array is replaced) that the kernel reaches it. */
+    private boolean kernelApplies() {
+        for (int i = 0; i < student.size() && cpuKernel; i++) {
+            NDArray s = student.get(i).getArray();
+            if (s != checkedStudents[i]) {
+                cpuKernel = CpuKernels.aliases(s);
+                checkedStudents[i] = s;
+            }
+        }
+        return cpuKernel;
     }
 
     /** The teacher's weights as parameters, for checkpoints (never for the optimiser). */
@@ -60,6 +93,16 @@ public final class Teacher {
     /** {@code teacher = decay * teacher + (1 - decay) * student}, outside any gradient graph. */
     public void update(double decayAt, NDManager scratch) {
         float decay = (float) decayAt;
+        if (kernelApplies()) {
+            List<FloatBuffer> teachers = new ArrayList<>(student.size());
+            List<FloatBuffer> students = new ArrayList<>(student.size());
+            for (int i = 0; i < student.size(); i++) {
+                teachers.add(CpuKernels.floats(weights.get(i).getArray()));
+                students.add(CpuKernels.floats(student.get(i).getArray()));
+            }
+            CpuKernels.movingAverage(teachers, students, decay);
+            return;
+        }
         try (NDManager tmp = scratch.newSubManager()) {
             for (int i = 0; i < student.size(); i++) {
                 NDArray t = weights.get(i).getArray();
