@@ -1,9 +1,11 @@
 package dev.pretext.core.train;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -13,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 
 /**
  * Single passes over parameter-sized arrays in the tensors' own memory, for float32 arrays on the CPU: AdamW, the
@@ -27,34 +28,61 @@ import java.util.function.IntFunction;
  * sum, each rounded to float).
  *
  * <p>Work is cut into fixed chunks of {@link #CHUNK} elements whatever the thread count, and the norm's partial sums
- * are combined in chunk order, so results do not depend on how many threads ran them.
+ * are combined in chunk order, so results do not depend on how many threads ran them. The threads are as many as
+ * libtorch's intra-op pool has, so a run or bench limited to one thread stays on one.
  */
 final class CpuKernels {
     static final int CHUNK = 1 << 16;
-    private static final ForkJoinPool POOL = new ForkJoinPool(threads(), pool -> {
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final ForkJoinPool POOL = new ForkJoinPool(CORES, pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setDaemon(true);
-        t.setName("pretext-adamw-" + t.getPoolIndex());
+        t.setName("pretext-cpu-kernels-" + t.getPoolIndex());
         return t;
     }, null, false);
+    private static final Method LIBTORCH_THREADS = libtorchThreadsMethod();
 
     private CpuKernels() {
     }
 
-    /** As many threads as libtorch's intra-op pool: OMP_NUM_THREADS when set, otherwise every core. */
+    /**
+     * As many threads as libtorch's intra-op pool has now (a bench or a run may have set it), else
+     * OMP_NUM_THREADS, else every core; never more than the cores.
+     */
     static int threads() {
+        if (LIBTORCH_THREADS != null) {
+            try {
+                int n = (Integer) LIBTORCH_THREADS.invoke(null);
+                if (n > 0) {
+                    return Math.min(n, CORES);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // fall through to the environment
+            }
+        }
         String omp = System.getenv("OMP_NUM_THREADS");
         if (omp != null) {
             try {
                 int n = Integer.parseInt(omp.trim());
                 if (n > 0) {
-                    return n;
+                    return Math.min(n, CORES);
                 }
             } catch (NumberFormatException e) {
                 // libtorch ignores an unreadable value, too
             }
         }
-        return Runtime.getRuntime().availableProcessors();
+        return CORES;
+    }
+
+    private static Method libtorchThreadsMethod() {
+        try {
+            // The core compiles against DJL's api only: the PyTorch engine's own class is looked up.
+            Engine engine = Engine.getInstance();
+            return Class.forName("ai.djl.pytorch.jni.JniUtils", true, engine.getClass().getClassLoader())
+                    .getMethod("getNumThreads");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     /**
@@ -160,7 +188,10 @@ final class CpuKernels {
         double run(Slot slot, int from, int to);
     }
 
-    /** Runs {@code work} over every chunk of every slot on the pool; returns the chunks' results summed in order. */
+    /**
+     * Runs {@code work} over every chunk of every slot on {@link #threads()} tasks (task t takes chunks t, t + n, ...);
+     * returns the chunks' results summed in chunk order.
+     */
     private static double forEachChunk(List<Slot> slots, ChunkWork work) {
         List<Integer> owners = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
@@ -171,34 +202,40 @@ final class CpuKernels {
                 starts.add(from);
             }
         }
-        IntFunction<Double> chunk = k -> {
-            Slot slot = slots.get(owners.get(k));
-            int from = starts.get(k);
-            return work.run(slot, from, Math.min(slot.g().capacity(), from + CHUNK));
-        };
-        List<Future<Double>> futures = new ArrayList<>(owners.size());
-        for (int k = 0; k < owners.size(); k++) {
-            int index = k;
-            futures.add(POOL.submit(() -> chunk.apply(index)));
+        double[] results = new double[owners.size()];
+        int tasks = Math.max(1, Math.min(threads(), owners.size()));
+        List<Future<?>> futures = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            int first = t;
+            futures.add(POOL.submit(() -> {
+                for (int k = first; k < results.length; k += tasks) {
+                    Slot slot = slots.get(owners.get(k));
+                    int from = starts.get(k);
+                    results[k] = work.run(slot, from, Math.min(slot.g().capacity(), from + CHUNK));
+                }
+            }));
         }
         // Every chunk is waited for even when interrupted: a half-applied update would leave the weights in a state
         // no checkpoint describes.
-        double total = 0;
         boolean interrupted = false;
-        for (Future<Double> f : futures) {
+        for (Future<?> f : futures) {
             while (true) {
                 try {
-                    total += f.get();
+                    f.get();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("the optimiser update failed: " + e.getCause(), e.getCause());
+                    throw new IllegalStateException("a CPU kernel failed: " + e.getCause(), e.getCause());
                 }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        double total = 0;
+        for (double r : results) {
+            total += r;
         }
         return total;
     }

@@ -19,6 +19,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdamWTest {
     private static float[] gradientOf(Parameter p) {
@@ -193,6 +194,39 @@ class AdamWTest {
             }
             assertEquals(5, adam.step());
             assertEquals(cpuKernel && !transposedMatrix, adam.onCpuKernel(), "ran on the CPU kernel");
+        }
+    }
+
+    /**
+     * Chunks are fixed and the norm's partial sums are added in chunk order, so one thread and two give the same
+     * bits (on an array of several chunks, with libtorch's intra-op pool, which the kernels follow, set to each).
+     */
+    @Test
+    void oneThreadAndTwoGiveTheSameBits() {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try {
+            float[][] results = new float[2][];
+            double[] norms = new double[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+                assertEquals(Math.min(threads, Runtime.getRuntime().availableProcessors()), CpuKernels.threads());
+                java.util.Random random = new java.util.Random(3);
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    Parameter p = parameter(manager, "long", new Shape(5 * CpuKernels.CHUNK + 17), random, false);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(p.getArray().mul(p.getArray()).mul(0.5f).sum());  // gradient = the weights
+                    }
+                    AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.98, 1e-6, 0.01);
+                    assertTrue(adam.onCpuKernel());
+                    norms[threads - 1] = adam.gradientNorm(manager);
+                    adam.update(0.01, 0.5);
+                    results[threads - 1] = p.getArray().toFloatArray();
+                }
+            }
+            assertEquals(norms[0], norms[1], 0.0, "gradient norm on 1 and 2 threads");
+            assertArrayEquals(results[0], results[1], 0f, "weights after one update on 1 and 2 threads");
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
         }
     }
 
