@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * 14.2 M parameters (docs/BENCHMARKS.md). The arrays are reached through DJL's direct byte buffers, which alias the
  * tensor's storage only for contiguous CPU tensors: {@link #aliases} checks that once per array before it is used.
  *
- * The moving average is three passes instead of seven and rounds exactly as the array ops did (two products and a
+ * <p>The moving average is three passes instead of seven and rounds exactly as the array ops did (two products and a
  * sum, each rounded to float).
  *
  * <p>Work is cut into fixed chunks of {@link #CHUNK} elements whatever the thread count, and the norm's partial sums
@@ -97,7 +97,12 @@ final class CpuKernels {
         if (array.size() == 0) {
             return true;
         }
-        FloatBuffer buffer = floats(array);
+        FloatBuffer buffer;
+        try {
+            buffer = floats(array);
+        } catch (RuntimeException e) {
+            return false;  // an engine or layout without a direct buffer: the engine's own ops serve it
+        }
         float old = buffer.get(0);
         float probe = old == 1f ? 2f : 1f;
         buffer.put(0, probe);
