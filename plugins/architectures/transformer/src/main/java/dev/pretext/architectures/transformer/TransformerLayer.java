@@ -13,9 +13,6 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One Transformer layer, pre-LN: {@code x + Attention(LN(x))}, then {@code x + FFN(LN(x))}; or post-LN:
  * {@code LN(x + Attention(x))}, then {@code LN(x + FFN(x))}. The FFN uses GELU.
@@ -60,55 +57,30 @@ final class TransformerLayer extends AbstractBlock {
         long frames = x.getShape().get(1);
         int headDim = dim / heads;
 
-        // Every intermediate goes on this list and its handle is closed once the layer's output exists. Autograd
-        // keeps what a backward step reads and frees it as backward passes that step; DJL would otherwise keep every
-        // one of them alive until the step's manager closes, through the whole backward pass (Python frees them as
-        // their variables go out of scope). All are op results: closing a handle never frees memory autograd holds.
-        // The scale is the exception and is not listed: it is created from Java memory (from_blob), which only
-        // its handle keeps alive.
-        List<NDArray> spent = new ArrayList<>();
-        NDArray normed = preNorm ? spend(spent, attentionNorm.forward(ps, new NDList(x), training).head()) : x;
-        NDArray projected = spend(spent, qkv.forward(ps, new NDList(normed), training).head());
+        NDArray normed = preNorm ? attentionNorm.forward(ps, new NDList(x), training).head() : x;
+        NDArray projected = qkv.forward(ps, new NDList(normed), training).head();
         // [B, T, 3D] -> [3, B, H, T, dh]: one matmul for q, k and v, then split by a view.
-        NDArray split = spend(spent, spend(spent, projected.reshape(batch, frames, 3, heads, headDim))
-                .transpose(2, 0, 3, 1, 4));
+        NDArray split = projected.reshape(batch, frames, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
         // The scale is an array owned by the step's manager, never mul(Number): DJL frees a Number operand's
         // memory right after the op, while autograd still needs it for the backward pass (garbage gradients).
         NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
-        NDArray queries = spend(spent, spend(spent, split.get(0)).mul(scale));
-        NDArray keys = spend(spent, split.get(1));
-        NDArray values = spend(spent, split.get(2));
-        NDArray probabilities = spend(spent, attentionWeights(queries, keys, keyBias));
-        NDArray weights = spend(spent, drop(probabilities, training));
-        NDArray mixed = spend(spent, weights.matMul(values));
-        NDArray context = spend(spent, spend(spent, mixed.transpose(0, 2, 1, 3)).reshape(batch, frames, dim));
-        NDArray attended = spend(spent, attentionOutput.forward(ps, new NDList(context), training).head());
-        NDArray afterAttention = spend(spent, x.add(spend(spent, drop(attended, training))));
+        NDArray queries = split.get(0).mul(scale);
+        NDArray keys = split.get(1);
+        NDArray values = split.get(2);
+        NDArray weights = drop(attentionWeights(queries, keys, keyBias), training);
+        NDArray context = weights.matMul(values).transpose(0, 2, 1, 3).reshape(batch, frames, dim);
+        NDArray attended = attentionOutput.forward(ps, new NDList(context), training).head();
+        NDArray afterAttention = x.add(drop(attended, training));
         if (!preNorm) {
-            afterAttention = spend(spent, attentionNorm.forward(ps, new NDList(afterAttention), training).head());
+            afterAttention = attentionNorm.forward(ps, new NDList(afterAttention), training).head();
         }
 
-        NDArray ffnInput = preNorm
-                ? spend(spent, ffnNorm.forward(ps, new NDList(afterAttention), training).head()) : afterAttention;
-        NDArray inner = spend(spent, ffnIn.forward(ps, new NDList(ffnInput), training).head());
-        NDArray hidden = spend(spent, Activation.gelu(inner));
-        NDArray ffnResult = spend(spent, ffnOut.forward(ps, new NDList(hidden), training).head());
-        NDArray out = afterAttention.add(spend(spent, drop(ffnResult, training)));
-        if (!preNorm) {
-            spend(spent, out);
-            out = ffnNorm.forward(ps, new NDList(out), training).head();
-        }
-        for (NDArray a : spent) {
-            a.close();  // closing twice (drop without dropout returns its input) is harmless
-        }
-        return new NDList(out);
+        NDArray ffnInput = preNorm ? ffnNorm.forward(ps, new NDList(afterAttention), training).head() : afterAttention;
+        NDArray hidden = Activation.gelu(ffnIn.forward(ps, new NDList(ffnInput), training).head());
+        NDArray ffnResult = ffnOut.forward(ps, new NDList(hidden), training).head();
+        NDArray out = afterAttention.add(drop(ffnResult, training));
+        return new NDList(preNorm ? out : ffnNorm.forward(ps, new NDList(out), training).head());
     }
-
-    private static NDArray spend(List<NDArray> spent, NDArray array) {
-        spent.add(array);
-        return array;
-    }
-
 
     /**
      * softmax(q k^T + bias) over the keys, [B, H, T, T]. A finite bias (not -inf) keeps rows whose keys are all
@@ -118,9 +90,7 @@ final class TransformerLayer extends AbstractBlock {
      * manager closes. On the quickstart shape this took peak RSS from 2.85 to 1.85 GB.
      */
     static NDArray attentionWeights(NDArray queries, NDArray keys, NDArray keyBias) {
-        NDArray keysT = keys.transpose(0, 1, 3, 2);
-        NDArray scores = queries.matMul(keysT).addi(keyBias);
-        keysT.close();
+        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).addi(keyBias);
         NDArray probabilities = scores.softmax(3);
         scores.close();
         return probabilities;
