@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,7 +123,7 @@ public final class AdamW {
         if (kernelApplies()) {
             List<NDArray> gradients = new ArrayList<>(parameters.size());
             try {
-                List<java.nio.FloatBuffer> buffers = new ArrayList<>(parameters.size());
+                List<FloatBuffer> buffers = new ArrayList<>(parameters.size());
                 for (Parameter p : parameters) {
                     NDArray grad = p.getArray().getGradient();
                     gradients.add(grad);
