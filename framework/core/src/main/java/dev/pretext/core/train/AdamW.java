@@ -22,10 +22,8 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private long step;
-    /** Whether the update and the norm run as {@link CpuKernels}'s single passes; turned off for good, once not. */
-    private boolean cpuKernel;
-    /** The weight arrays whose storage (and their gradients') {@link CpuKernels} has been checked to reach. */
-    private final NDArray[] checkedWeights;
+    /** Whether the update and the norm can run as {@link CpuKernels}' single passes. */
+    private final CpuKernels.Reach reach;
 
     public AdamW(List<Parameter> parameters, NDManager manager, double beta1, double beta2, double eps,
                  double weightDecay) {
@@ -44,12 +42,9 @@ public final class AdamW {
             m.add(manager.zeros(p.getArray().getShape()));
             v.add(manager.zeros(p.getArray().getShape()));
         }
-        this.checkedWeights = new NDArray[this.parameters.size()];
-        boolean kernel = cpuKernel;
-        for (int i = 0; i < this.parameters.size() && kernel; i++) {
-            kernel = CpuKernels.aliases(m.get(i)) && CpuKernels.aliases(v.get(i));
-        }
-        this.cpuKernel = kernel;
+        List<NDArray> moments = new ArrayList<>(m);
+        moments.addAll(v);
+        this.reach = new CpuKernels.Reach(this.parameters.size(), cpuKernel, moments);
     }
 
     /**
@@ -104,18 +99,13 @@ public final class AdamW {
         return kernelApplies();
     }
 
-    /** Checks each weight array once (again if a parameter's array is replaced) that the kernel reaches it. */
+    /** Whether the kernels reach every weight, moment and gradient. */
     private boolean kernelApplies() {
-        for (int i = 0; i < parameters.size() && cpuKernel; i++) {
-            NDArray w = parameters.get(i).getArray();
-            if (w != checkedWeights[i]) {
-                try (NDArray grad = w.getGradient()) {
-                    cpuKernel = CpuKernels.aliases(w) && CpuKernels.aliases(grad);
-                }
-                checkedWeights[i] = w;
+        return reach.covers(parameters, w -> {
+            try (NDArray grad = w.getGradient()) {
+                return CpuKernels.aliases(grad);
             }
-        }
-        return cpuKernel;
+        });
     }
 
     /** Global L2 norm of the current gradients (one synchronisation per step). */

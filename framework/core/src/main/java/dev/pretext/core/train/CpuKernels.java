@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Single passes over parameter-sized arrays in the tensors' own memory, for float32 arrays on the CPU: AdamW, the
@@ -88,7 +90,7 @@ final class CpuKernels {
     /**
      * Whether {@code array}'s direct buffer is its storage rather than a contiguous copy: a value written through
      * the buffer must be read back through the array. DJL makes the copy in the array's own manager, so a failed
-     * check leaves one array there until that manager closes; callers check each array once.
+     * check leaves one array there until that manager closes; callers check each array once ({@link Reach}).
      */
     static boolean aliases(NDArray array) {
         if (!Device.Type.CPU.equals(array.getDevice().getDeviceType()) || array.getDataType() != DataType.FLOAT32) {
@@ -109,6 +111,37 @@ final class CpuKernels {
         float seen = array.getFloat(new long[array.getShape().dimension()]);
         buffer.put(0, old);
         return seen == probe;
+    }
+
+    /**
+     * Which parameters' arrays the kernels have been checked to reach, by position. Each array is checked once (again
+     * only if a parameter's array is replaced); once one cannot be reached, the kernels stay off for good.
+     */
+    static final class Reach {
+        private final NDArray[] checked;
+        private boolean on;
+
+        /** {@code on}: whether the kernels may run at all, and every array the caller owns is reached. */
+        Reach(int size, boolean on, List<NDArray> owned) {
+            this.checked = new NDArray[size];
+            boolean reached = on;
+            for (int i = 0; i < owned.size() && reached; i++) {
+                reached = aliases(owned.get(i));
+            }
+            this.on = reached;
+        }
+
+        /** Whether every parameter's array, and what {@code alsoReached} adds for it, is reached. */
+        boolean covers(List<Parameter> parameters, Predicate<NDArray> alsoReached) {
+            for (int i = 0; i < checked.length && on; i++) {
+                NDArray array = parameters.get(i).getArray();
+                if (array != checked[i]) {
+                    on = aliases(array) && alsoReached.test(array);
+                    checked[i] = array;
+                }
+            }
+            return on;
+        }
     }
 
     static FloatBuffer floats(NDArray array) {

@@ -24,10 +24,8 @@ public final class Teacher {
     private final List<Parameter> student;
     private final List<Parameter> weights = new ArrayList<>();
     private final Map<String, NDArray> byStudentId = new HashMap<>();
-    /** Whether the moving average runs as {@link CpuKernels}' single pass; turned off for good, once not. */
-    private boolean cpuKernel;
-    /** The student arrays whose storage {@link CpuKernels} has been checked to reach. */
-    private final NDArray[] checkedStudents;
+    /** Whether the moving average can run as {@link CpuKernels}' single pass. */
+    private final CpuKernels.Reach reach;
 
     public Teacher(TeacherSchedule schedule, List<Parameter> student) {
         this(schedule, student, true);
@@ -44,12 +42,9 @@ public final class Teacher {
                     .optArray(copy).optRequiresGrad(false).build());
             byStudentId.put(p.getId(), copy);
         }
-        this.checkedStudents = new NDArray[this.student.size()];
-        boolean kernel = cpuKernel;
-        for (int i = 0; i < weights.size() && kernel; i++) {
-            kernel = CpuKernels.aliases(weights.get(i).getArray());
-        }
-        this.cpuKernel = kernel;
+        List<NDArray> copies = new ArrayList<>(weights.size());
+        weights.forEach(w -> copies.add(w.getArray()));
+        this.reach = new CpuKernels.Reach(this.student.size(), cpuKernel, copies);
     }
 
     /** Whether updates run on {@link CpuKernels} (for tests). */
@@ -57,16 +52,9 @@ public final class Teacher {
         return kernelApplies();
     }
 
-    /** Checks each student array once (again if a parameter's array is replaced) that the kernel reaches it. */
+    /** Whether the kernels reach every teacher and student array. */
     private boolean kernelApplies() {
-        for (int i = 0; i < student.size() && cpuKernel; i++) {
-            NDArray s = student.get(i).getArray();
-            if (s != checkedStudents[i]) {
-                cpuKernel = CpuKernels.aliases(s);
-                checkedStudents[i] = s;
-            }
-        }
-        return cpuKernel;
+        return reach.covers(student, s -> true);
     }
 
     /** The teacher's weights as parameters, for checkpoints (never for the optimiser). */
